@@ -16,10 +16,18 @@ __version__ = "0.1.0"
 
 # Public name -> the module that defines it.
 _EXPORTS = {
+    "APIConnectionError": "errors",
+    "APIStatusError": "errors",
+    "APITimeoutError": "errors",
+    "AisouleError": "errors",
+    "AsyncClient": "client",
+    "AuthenticationError": "errors",
+    "BadRequestError": "errors",
     "Body": "models",
     "Button": "models",
     "ButtonAction": "models",
     "ButtonInteractive": "models",
+    "Client": "client",
     "DocumentHeader": "models",
     "DocumentMedia": "models",
     "Footer": "models",
@@ -32,21 +40,40 @@ _EXPORTS = {
     "ListInteractive": "models",
     "Media": "models",
     "Message": "models",
+    "MessageBuilder": "builder",
+    "NotFoundError": "errors",
+    "PermissionDeniedError": "errors",
+    "RateLimitError": "errors",
     "Reply": "models",
     "Row": "models",
+    "SandboxTransport": "sandbox",
     "Section": "models",
+    "SendResult": "client",
+    "ServerError": "errors",
     "TextHeader": "models",
     "VideoHeader": "models",
+    "embed_preview": "preview",
     "lint": "models",
+    "render_preview": "preview",
+    "reply_event": "webhooks",
+    "save_preview": "preview",
 }
 
 __all__ = [
     "LIMITS",
     "LONG_LIST_BODY",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AisouleError",
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequestError",
     "Body",
     "Button",
     "ButtonAction",
     "ButtonInteractive",
+    "Client",
     "DocumentHeader",
     "DocumentMedia",
     "Footer",
@@ -57,16 +84,47 @@ __all__ = [
     "ListInteractive",
     "Media",
     "Message",
+    "MessageBuilder",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
     "Reply",
     "Row",
+    "SandboxTransport",
     "Section",
+    "SendResult",
+    "ServerError",
     "TextHeader",
     "VideoHeader",
     "__version__",
+    "embed_preview",
     "lint",
+    "render_preview",
+    "reply_event",
+    "save_preview",
 ]
 
 if TYPE_CHECKING:
+    from .builder import (
+        MessageBuilder,
+    )
+    from .client import (
+        AsyncClient,
+        Client,
+        SendResult,
+    )
+    from .errors import (
+        AisouleError,
+        APIConnectionError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ServerError,
+    )
     from .models import (
         LIMITS,
         LONG_LIST_BODY,
@@ -90,6 +148,17 @@ if TYPE_CHECKING:
         TextHeader,
         VideoHeader,
         lint,
+    )
+    from .preview import (
+        embed_preview,
+        render_preview,
+        save_preview,
+    )
+    from .sandbox import (
+        SandboxTransport,
+    )
+    from .webhooks import (
+        reply_event,
     )
 
 
