@@ -700,6 +700,12 @@ class Message(_Model):
         """`to_payload()` as JSON text, non-ASCII kept as is."""
         return json.dumps(self.to_payload(), indent=indent, ensure_ascii=False)
 
+    def _repr_html_(self) -> str:
+        """The phone preview, so a bare message in a notebook cell shows as on a phone."""
+        from .preview import embed_preview  # here: models must not import Jinja2 on import
+
+        return embed_preview(self)
+
     @classmethod
     def reply_buttons(
         cls,
