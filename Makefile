@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := chromium fonts-noto-color-emoji fonts-dejavu-core
 PORT ?= 8888
 
-.PHONY: demo test bench lint format screenshots goldens system-deps venv clean
+.PHONY: demo test bench lint format screenshots goldens schema system-deps venv clean
 
 venv: $(STAMP)
 
@@ -68,3 +68,7 @@ goldens: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Rewrites the JSON Schema shipped for non-Python users after a model change.
+schema: $(STAMP)
+	$(BIN)/python -m aisoule_widgets.cli schema > aisoule_widgets/message.schema.json

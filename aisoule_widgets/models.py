@@ -21,19 +21,19 @@ from typing import Annotated, Any, Literal, NamedTuple, TypeAlias
 from urllib.parse import urlsplit
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     Strict,
+    StringConstraints,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from typing_extensions import Self
 
 __all__ = [
     "LIMITS",
@@ -108,78 +108,45 @@ HEADER_KINDS = ("text", *MEDIA_KINDS)
 # --- field checks -------------------------------------------------------------------------
 
 
-def _length(what: str, limit: int) -> AfterValidator:
-    """A check that a text field has 1..limit characters, saying both numbers when not."""
-
-    def check(value: str) -> str:
-        if not value:
-            raise PydanticCustomError(
-                "text_empty",
-                "{what} is empty; it needs 1 to {limit} characters",
-                {"what": what, "limit": limit},
-            )
-        if len(value) > limit:
-            raise PydanticCustomError(
-                "text_too_long",
-                "{what} is {length} characters; WhatsApp allows at most {limit}",
-                {"what": what, "length": len(value), "limit": limit},
-            )
-        return value
-
-    return AfterValidator(check)
+def _check_length(what: str, limit: int, value: str) -> str:
+    """1..limit characters, saying both numbers when not (for limits that depend on context)."""
+    if not value:
+        raise PydanticCustomError(
+            "string_too_short",
+            "{what} is empty; it needs 1 to {limit} characters",
+            {"what": what, "limit": limit},
+        )
+    if len(value) > limit:
+        raise PydanticCustomError(
+            "string_too_long",
+            "{what} is {length} characters; WhatsApp allows at most {limit}",
+            {"what": what, "length": len(value), "limit": limit},
+        )
+    return value
 
 
-def _limits_schema(limit: int) -> Any:
-    # The checks above give better messages than pydantic's max_length, so the schema
-    # gets the numbers separately for non-Python users.
-    return Field(json_schema_extra={"minLength": 1, "maxLength": limit})
+def _text(limit: int) -> StringConstraints:
+    # Checked by pydantic-core, not Python: the largest list has some 50 texts. `_tidy`
+    # turns pydantic's wording into ours ("row title is 27 characters; ...").
+    return StringConstraints(strict=True, min_length=1, max_length=limit)
 
 
-def _no_surrounding_space(what: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if value != value.strip():
-            raise PydanticCustomError(
-                "id_whitespace",
-                "{what} {value} has whitespace at its start or end; remove it "
-                "(the reply webhook returns the id exactly)",
-                {"what": what, "value": repr(value)},
-            )
-        return value
+# No space at either end: the reply webhook returns an id exactly as it was sent.
+_TRIMMED = StringConstraints(pattern=r"^\S(?:[\s\S]*\S)?$")
 
-    return AfterValidator(check)
+HeaderText = Annotated[str, _text(LIMITS.header_text)]
+FooterText = Annotated[str, _text(LIMITS.footer)]
+ButtonTitle = Annotated[str, _text(LIMITS.button_title)]
+ButtonId = Annotated[str, _text(LIMITS.button_id), _TRIMMED]
+MenuButton = Annotated[str, _text(LIMITS.menu_button)]
+SectionTitle = Annotated[str, _text(LIMITS.section_title)]
+RowTitle = Annotated[str, _text(LIMITS.row_title)]
+RowId = Annotated[str, _text(LIMITS.row_id), _TRIMMED]
+RowDescription = Annotated[str, _text(LIMITS.row_description)]
 
 
-HeaderText = Annotated[
-    str, Strict(), _length("header text", LIMITS.header_text), _limits_schema(60)
-]
-FooterText = Annotated[str, Strict(), _length("footer text", LIMITS.footer), _limits_schema(60)]
-ButtonTitle = Annotated[
-    str, Strict(), _length("button title", LIMITS.button_title), _limits_schema(20)
-]
-ButtonId = Annotated[
-    str,
-    Strict(),
-    _length("button id", LIMITS.button_id),
-    _no_surrounding_space("button id"),
-    _limits_schema(256),
-]
-MenuButton = Annotated[
-    str, Strict(), _length("menu button label", LIMITS.menu_button), _limits_schema(20)
-]
-SectionTitle = Annotated[
-    str, Strict(), _length("section title", LIMITS.section_title), _limits_schema(24)
-]
-RowTitle = Annotated[str, Strict(), _length("row title", LIMITS.row_title), _limits_schema(24)]
-RowId = Annotated[
-    str,
-    Strict(),
-    _length("row id", LIMITS.row_id),
-    _no_surrounding_space("row id"),
-    _limits_schema(200),
-]
-RowDescription = Annotated[
-    str, Strict(), _length("row description", LIMITS.row_description), _limits_schema(72)
-]
+def _digits(count: int) -> str:
+    return "1 digit" if count == 1 else f"{count} digits"
 
 
 def _normalise_phone(value: Any) -> Any:
@@ -188,7 +155,9 @@ def _normalise_phone(value: Any) -> Any:
         value = str(value)
     if not isinstance(value, str):
         return value  # the str type check reports it
-    stray = sorted(set(re.sub(r"[\d+\s\-()]", "", value)))
+    if value.isascii() and value.isdigit() and value[0] != "0" and 8 <= len(value) <= 15:
+        return value  # already normal: the usual case, kept cheap
+    stray = sorted(set(re.sub(r"[0-9+\s\-()]", "", value)))
     if stray:
         raise PydanticCustomError(
             "phone_characters",
@@ -196,13 +165,17 @@ def _normalise_phone(value: Any) -> Any:
             "optionally with +, spaces, - and ( )",
             {"value": repr(value), "stray": " ".join(repr(c) for c in stray)},
         )
-    digits = re.sub(r"\D", "", value)
+    digits = re.sub(r"[^0-9]", "", value)
     if not LIMITS.phone_min_digits <= len(digits) <= LIMITS.phone_max_digits:
         raise PydanticCustomError(
             "phone_length",
-            "recipient number has {count} digits; it needs {low} to {high}, "
+            "recipient number has {count}; it needs {low} to {high} digits, "
             "country code first (e.g. 918856879188)",
-            {"count": len(digits), "low": LIMITS.phone_min_digits, "high": LIMITS.phone_max_digits},
+            {
+                "count": _digits(len(digits)),
+                "low": LIMITS.phone_min_digits,
+                "high": LIMITS.phone_max_digits,
+            },
         )
     if digits.startswith("0"):
         raise PydanticCustomError(
@@ -231,7 +204,36 @@ def _slug(title: str) -> str:
 
 
 class _Model(BaseModel):
+    """Every entry point (constructor, model_validate, model_validate_json) gives errors with
+    wire paths and in words a person understands; see `_tidy`."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise _tidy(error) from None
+
+    # For Python callers only: pydantic would otherwise call an overridden __init__ while
+    # validating wire data, losing the validation context (and, in Row and Button,
+    # generating ids that imported JSON must carry itself).
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate a payload dict; errors carry the JSON path and say how to fix them."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as error:
+            raise _tidy(error) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as error:
+            raise _tidy(error) from None
 
 
 class TextHeader(_Model):
@@ -345,7 +347,7 @@ class Body(_Model):
     @classmethod
     def _check_text(cls, text: str, info: ValidationInfo) -> str:
         limit = LIMITS.long_list_body if _long_list_body(info) else LIMITS.body
-        return _length("body text", limit).func(text)  # type: ignore[no-any-return,call-arg]
+        return _check_length("body text", limit, text)
 
 
 def _long_list_body(info: ValidationInfo) -> bool:
@@ -376,19 +378,14 @@ class Button(_Model):
 
     type: Literal["reply"]
     reply: Reply
-    _generated_id: bool = PrivateAttr(default=False)
 
     def __init__(self, title: str | None = None, /, *, id: str | None = None, **data: Any) -> None:
         if title is not None:
             data.setdefault("type", "reply")
             data["reply"] = {"id": _slug(title) if id is None else id, "title": title}
         super().__init__(**data)
-        self._generated_id = title is not None and id is None
 
-    # Python callers only: validation of wire data must not call this (no id generation,
-    # and the validation context must reach the validators); pydantic skips an __init__
-    # marked as a base init.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # see _Model
 
     @property
     def id(self) -> str:
@@ -397,16 +394,6 @@ class Button(_Model):
     @property
     def title(self) -> str:
         return self.reply.title
-
-
-def _count(what: str, items: Sequence[Any], low: int, high: int, unit: str) -> Sequence[Any]:
-    if not low <= len(items) <= high:
-        raise PydanticCustomError(
-            "count",
-            "{what} has {count} {unit}; WhatsApp allows {low} to {high}",
-            {"what": what, "count": len(items), "unit": unit, "low": low, "high": high},
-        )
-    return items
 
 
 class _Problems:
@@ -444,13 +431,8 @@ def _duplicates(values: Iterable[str]) -> Iterator[tuple[int, int, str]]:
 
 
 class ButtonAction(_Model):
-    buttons: list[Button]
-
-    @field_validator("buttons")
-    @classmethod
-    def _check_count(cls, buttons: list[Button]) -> list[Button]:
-        _count("a button message", buttons, 1, LIMITS.buttons, "buttons")
-        return buttons
+    # Counts are checked natively too; `_tidy` words them ("has 4 buttons; ... 1 to 3").
+    buttons: Annotated[list[Button], Field(min_length=1, max_length=LIMITS.buttons)]
 
     @model_validator(mode="after")
     def _unique(self) -> ButtonAction:
@@ -474,7 +456,6 @@ class Row(_Model):
     id: RowId
     title: RowTitle
     description: RowDescription | None = None
-    _generated_id: bool = PrivateAttr(default=False)
 
     def __init__(
         self, title: str | None = None, description: str | None = None, /, **data: Any
@@ -483,34 +464,57 @@ class Row(_Model):
             data["title"] = title
         if description is not None:
             data["description"] = description
-        generate = "id" not in data and isinstance(data.get("title"), str)
-        if generate:
+        if "id" not in data and isinstance(data.get("title"), str):
             data["id"] = _slug(data["title"])
         super().__init__(**data)
-        self._generated_id = generate
 
-    # Python callers only: validation of wire data must not call this (no id generation,
-    # and the validation context must reach the validators); pydantic skips an __init__
-    # marked as a base init.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # see _Model
 
 
 RowLike: TypeAlias = Row | str | tuple[str] | tuple[str, str | None]
 
 
-def _to_row(item: RowLike | dict[str, Any]) -> Row | dict[str, Any]:
+def _row_spec(item: RowLike | dict[str, Any]) -> Row | dict[str, Any]:
+    """A row from a title or a (title, description) tuple; `_fill_ids` gives it an id."""
     if isinstance(item, str):
-        return Row(item)
+        return {"id": None, "title": item}
     if isinstance(item, tuple):
-        return Row(*item)
+        title, *rest = item
+        spec: dict[str, Any] = {"id": None, "title": title}
+        if rest and rest[0] is not None:
+            spec["description"] = rest[0]
+        return spec
     return item
+
+
+def _fill_row_ids(rows: Sequence[Row | dict[str, Any]]) -> None:
+    specs = [row for row in rows if isinstance(row, dict)]
+    _fill_ids(specs, taken={row.id for row in rows if isinstance(row, Row)})
+
+
+def _fill_ids(specs: Sequence[dict[str, Any]], *, taken: set[str]) -> None:
+    """Give each spec without an id one made from its title: 'yes', then 'yes_2'.
+
+    Ids the caller gave, and ids of ready-made Row and Button objects, stay as they are.
+    """
+    taken = taken | {spec["id"] for spec in specs if spec.get("id") is not None}
+    for spec in specs:
+        if spec.get("id") is None:
+            title = spec.get("title")
+            base = _slug(title) if isinstance(title, str) else "option"
+            candidate, number = base, 1
+            while candidate in taken:
+                number += 1
+                candidate = f"{base}_{number}"
+            taken.add(candidate)
+            spec["id"] = candidate
 
 
 class Section(_Model):
     """A titled group of rows: ``Section("Help", ["Billing", ("Setup", "Webhooks, keys")])``."""
 
     title: SectionTitle | None = None
-    rows: list[Row]
+    rows: Annotated[list[Row], Field(min_length=1, max_length=LIMITS.rows)]
 
     def __init__(
         self,
@@ -524,33 +528,16 @@ class Section(_Model):
         if rows is not None:
             data["rows"] = rows
         if isinstance(data.get("rows"), list | tuple):
-            data["rows"] = [_to_row(row) for row in data["rows"]]
+            data["rows"] = [_row_spec(row) for row in data["rows"]]
+            _fill_row_ids(data["rows"])
         super().__init__(**data)
 
-    # Python callers only: validation of wire data must not call this (no id generation,
-    # and the validation context must reach the validators); pydantic skips an __init__
-    # marked as a base init.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
-
-    @field_validator("rows")
-    @classmethod
-    def _check_rows(cls, rows: list[Row]) -> list[Row]:
-        if not rows:
-            raise PydanticCustomError(
-                "section_empty", "section has no rows; add at least one or remove the section"
-            )
-        return rows
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # see _Model
 
 
 class ListAction(_Model):
     button: MenuButton
-    sections: list[Section]
-
-    @field_validator("sections")
-    @classmethod
-    def _check_count(cls, sections: list[Section]) -> list[Section]:
-        _count("the list", sections, 1, LIMITS.sections, "sections")
-        return sections
+    sections: Annotated[list[Section], Field(min_length=1, max_length=LIMITS.sections)]
 
     @model_validator(mode="after")
     def _across_sections(self) -> ListAction:
@@ -661,32 +648,6 @@ class Message(_Model):
     type: Literal["interactive"]
     interactive: Interactive
 
-    def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as error:
-            raise _tidy(error) from None
-
-    # Python callers only: validation of wire data must not call this (no id generation,
-    # and the validation context must reach the validators); pydantic skips an __init__
-    # marked as a base init.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
-
-    @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Message:
-        """Validate a payload dict; errors carry the JSON path and say how to fix them."""
-        try:
-            return super().model_validate(obj, *args, **kwargs)
-        except ValidationError as error:
-            raise _tidy(error) from None
-
-    @classmethod
-    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Message:
-        try:
-            return super().model_validate_json(json_data, *args, **kwargs)
-        except ValidationError as error:
-            raise _tidy(error) from None
-
     @classmethod
     def from_json(cls, text: str | bytes, *, allow_long_list_body: bool = False) -> Message:
         """Load an exported payload; bad JSON or a bad message raises ValidationError."""
@@ -717,8 +678,7 @@ class Message(_Model):
         footer: str | None = None,
     ) -> Message:
         """A message with 1-3 quick-reply buttons, each a title, a (title, id) or a Button."""
-        made = [_to_button(item) for item in buttons]
-        _unique_generated_ids(made)
+        made = _button_specs(buttons)
         interactive = {
             "type": "button",
             "header": header,
@@ -744,10 +704,9 @@ class Message(_Model):
         """A list menu: ``button`` opens a sheet of ``sections`` (or one untitled ``rows``)."""
         if (sections is None) == (rows is None):
             raise TypeError("list_menu() takes either sections= or rows=, not both or neither")
-        made = (
-            [Section(rows=rows)] if rows is not None else [_to_section(s) for s in sections or ()]
-        )
-        _unique_generated_ids([row for section in made for row in section.rows])
+        given = [(None, rows)] if rows is not None else sections or ()
+        made = [_section_spec(item) for item in given]
+        _fill_row_ids([row for spec in made for row in _rows_of(spec)])
         interactive = {
             "type": "list",
             "header": header,
@@ -765,42 +724,38 @@ def _context(allow_long_list_body: bool) -> dict[str, Any] | None:
     return {LONG_LIST_BODY: True} if allow_long_list_body else None
 
 
-def _to_button(item: Button | str | tuple[str, str]) -> Button:
-    if isinstance(item, Button):
-        return item
-    if isinstance(item, str):
-        return Button(item)
-    title, button_id = item
-    return Button(title, id=button_id)
+def _button_specs(
+    items: Sequence[Button | str | tuple[str, str]],
+) -> list[Button | dict[str, Any]]:
+    """Buttons from titles or (title, id) tuples, ids made from the titles and unique."""
+    specs: list[Button | dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, str):
+            specs.append({"type": "reply", "reply": {"id": None, "title": item}})
+        elif isinstance(item, tuple):
+            title, button_id = item
+            specs.append({"type": "reply", "reply": {"id": button_id, "title": title}})
+        else:
+            specs.append(item)
+    replies = [spec["reply"] for spec in specs if isinstance(spec, dict)]
+    _fill_ids(replies, taken={spec.id for spec in specs if isinstance(spec, Button)})
+    return specs
 
 
-def _to_section(item: Section | tuple[str, Sequence[RowLike]]) -> Section:
+def _section_spec(
+    item: Section | tuple[str | None, Sequence[RowLike]],
+) -> Section | dict[str, Any]:
     if isinstance(item, Section):
         return item
     title, rows = item
-    return Section(title, rows)
+    spec: dict[str, Any] = {"rows": [_row_spec(row) for row in rows]}
+    if title is not None:
+        spec["title"] = title
+    return spec
 
 
-def _unique_generated_ids(items: Sequence[Button] | Sequence[Row]) -> None:
-    """Suffix generated ids that collide ('yes', 'yes_2'); ids the user gave stay as they are."""
-    taken = {item.id for item in items if not item._generated_id}
-    for item in items:
-        if item._generated_id:
-            base, number, candidate = item.id, 1, item.id
-            while candidate in taken:
-                number += 1
-                candidate = f"{base}_{number}"
-            taken.add(candidate)
-            if candidate != item.id:
-                _set_id(item, candidate)
-
-
-def _set_id(item: Button | Row, new_id: str) -> None:
-    # Frozen models: the constructors own these fresh objects, so rebuilding in place is safe.
-    if isinstance(item, Button):
-        object.__setattr__(item, "reply", item.reply.model_copy(update={"id": new_id}))
-    else:
-        object.__setattr__(item, "id", new_id)
+def _rows_of(section: Section | dict[str, Any]) -> list[Row | dict[str, Any]]:
+    return list(section.rows) if isinstance(section, Section) else section["rows"]
 
 
 # --- errors a person understands ----------------------------------------------------------
@@ -871,6 +826,17 @@ def field_name(loc: Sequence[str | int]) -> str:
     return str(loc[-1]) if loc else "message"
 
 
+_LIMIT_OF = {
+    "header text": LIMITS.header_text,
+    "footer text": LIMITS.footer,
+    "button title": LIMITS.button_title,
+    "button id": LIMITS.button_id,
+    "menu button label": LIMITS.menu_button,
+    "section title": LIMITS.section_title,
+    "row title": LIMITS.row_title,
+    "row id": LIMITS.row_id,
+    "row description": LIMITS.row_description,
+}
 _JSON_TYPES = {
     "string_type": "text (a JSON string)",
     "list_type": "a list",
@@ -896,7 +862,36 @@ def _friendly(error: Any, loc: tuple[str | int, ...]) -> str:
         return f"{what} must be {expected}, not {type(error['input']).__name__}"
     if kind == "literal_error":
         return f"{what} must be {error['ctx']['expected']}"
+    if kind in ("string_too_long", "string_too_short"):
+        ctx = error.get("ctx") or {}
+        limit = ctx.get("limit") or ctx.get("max_length") or _LIMIT_OF.get(what, "its limit of")
+        if kind == "string_too_short":
+            return f"{what} is empty; it needs 1 to {limit} characters"
+        return f"{what} is {len(error['input'])} characters; WhatsApp allows at most {limit}"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{what} {error['input']!r} has whitespace at its start or end; remove it "
+            "(the reply webhook returns the id exactly)"
+        )
+    if kind in ("too_short", "too_long"):
+        return _count_message(loc, error)
     return str(message)
+
+
+# Where a list has a count rule: (who has it, what it counts, fewest, most).
+_COUNTS = {
+    "buttons": ("a button message", "buttons", 1, LIMITS.buttons),
+    "sections": ("the list", "sections", 1, LIMITS.sections),
+    "rows": ("a section", "rows", 1, LIMITS.rows),
+}
+
+
+def _count_message(loc: tuple[str | int, ...], error: Any) -> str:
+    owner, unit, low, high = _COUNTS.get(str(loc[-1]) if loc else "", ("it", "items", 1, 0))
+    count = len(error["input"]) if isinstance(error["input"], list | tuple) else 0
+    if count == 0 and unit == "rows":
+        return "section has no rows; add at least one or remove the section"
+    return f"{owner} has {count} {unit}; WhatsApp allows {low} to {high}"
 
 
 def _strip_union_tags(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
@@ -947,7 +942,7 @@ class LintWarning(NamedTuple):
 _MARKUP = re.compile(r"(?<!\w)([*_~`]).+?\1(?!\w)")
 # A grapheme made of several code points: flags, skin tones, ZWJ sequences, keycaps.
 _MULTI_CODE_POINT = re.compile(
-    r"[\U0001F1E6-\U0001F1FF]{2}|.[\U0001F3FB-\U0001F3FF\u200d\ufe0f\u20e3](?:\u200d?.[\ufe0f]?)*"
+    r"[\U0001F1E6-\U0001F1FF]{2}|.(?:[\U0001F3FB-\U0001F3FF\ufe0f\u20e3]|\u200d.)+"
 )
 _NEAR_LIMIT = 0.8
 
