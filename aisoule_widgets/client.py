@@ -259,7 +259,7 @@ def _json_body(response: httpx.Response, options: _Options) -> dict[str, Any]:
         raise APIStatusError(
             f"AISoule answered {response.status_code} but the body is not a JSON object "
             f"({response.headers.get('content-type', 'no content type')}); "
-            f"is base_url {options.base_url!r} the AISoule API?",
+            f"check that base_url {options.base_url!r} is the AISoule API.",
             request=response.request,
             response=response,
             body=body,

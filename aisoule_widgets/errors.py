@@ -170,7 +170,7 @@ _HINTS: dict[type[APIStatusError], str] = {
     NotFoundError: "check base_url: it should end in /v1, e.g. https://api.aisoule.com/v1",
     RateLimitError: "slow down and send again after the wait",
     ServerError: "the problem is on AISoule's side; try again in a minute",
-    APIStatusError: "is base_url the AISoule API?",
+    APIStatusError: "check base_url and the request against AISoule's API docs",
 }
 
 
