@@ -13,6 +13,7 @@ from benchmarks.timing import Figure, side_by_side
 
 IMPORT_RUNS = 15
 DEPENDENCIES = "import pydantic, httpx, jinja2, ipywidgets"
+FULL_USE = "import aisoule_widgets as a; a.Message, a.render_preview, a.Client, a.MessageBuilder"
 
 
 def figures() -> list[Figure]:
@@ -56,7 +57,7 @@ def _imports() -> list[Figure]:
     samples: dict[str, list[float]] = {"ours": [], "full": [], "deps": []}
     codes = {
         "ours": "import aisoule_widgets",
-        "full": "import aisoule_widgets as a; a.Message; a.render_preview; a.Client; a.MessageBuilder",
+        "full": FULL_USE,
         "deps": DEPENDENCIES,
     }
     for _ in range(IMPORT_RUNS):

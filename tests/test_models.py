@@ -70,7 +70,9 @@ def test_meta_only_fields_are_kept_when_given() -> None:
 
     assert message.messaging_product == "whatsapp"
     assert message.recipient_type == "individual"
-    assert "messaging_product" not in Message.model_validate(load_payload("aisoule_list")).to_payload()
+    assert (
+        "messaging_product" not in Message.model_validate(load_payload("aisoule_list")).to_payload()
+    )
 
 
 # --- one invalid case per rule ---------------------------------------------------------------
@@ -114,8 +116,20 @@ S = "interactive.action.sections"
 # (name, base payload, mutation, expected path, words the message must contain)
 RULES: list[tuple[str, str, Mutation, str, list[str]]] = [
     ("to missing", "aisoule_buttons", _delete("to"), "to", ["recipient number", "required"]),
-    ("to too short", "aisoule_buttons", _set("to", "1234567"), "to", ["has 7 digits", "8 to 15 digits"]),
-    ("to too long", "aisoule_buttons", _set("to", "1" * 16), "to", ["has 16 digits", "8 to 15 digits"]),
+    (
+        "to too short",
+        "aisoule_buttons",
+        _set("to", "1234567"),
+        "to",
+        ["has 7 digits", "8 to 15 digits"],
+    ),
+    (
+        "to too long",
+        "aisoule_buttons",
+        _set("to", "1" * 16),
+        "to",
+        ["has 16 digits", "8 to 15 digits"],
+    ),
     ("to leading zero", "aisoule_buttons", _set("to", "07700900123"), "to", ["starts with 0"]),
     ("to letters", "aisoule_buttons", _set("to", "91885687918x"), "to", ["'x'", "digits"]),
     ("to not text", "aisoule_buttons", _set("to", ["9188"]), "to", ["must be text"]),
@@ -462,7 +476,7 @@ def test_not_a_message_at_all() -> None:
 
 
 def test_bad_json_is_a_validation_error_that_says_where() -> None:
-    with pytest.raises(ValidationError, match="Invalid JSON.*line 1 column"):
+    with pytest.raises(ValidationError, match=r"Invalid JSON.*line 1 column"):
         Message.from_json('{"to": ')
 
 
@@ -547,11 +561,19 @@ def test_ids_are_generated_from_titles_and_kept_unique() -> None:
         to="918856879188",
         body="Pick",
         button="Menu",
-        rows=["Billing & Invoices", ("Billing & invoices", "the same slug"), Row("Other", id="billing_invoices_2")],
+        rows=[
+            "Billing & Invoices",
+            ("Billing & invoices", "the same slug"),
+            Row("Other", id="billing_invoices_2"),
+        ],
     )
 
     rows = message.to_payload()["interactive"]["action"]["sections"][0]["rows"]
-    assert [row["id"] for row in rows] == ["billing_invoices", "billing_invoices_3", "billing_invoices_2"]
+    assert [row["id"] for row in rows] == [
+        "billing_invoices",
+        "billing_invoices_3",
+        "billing_invoices_2",
+    ]
     assert Button("¡Sí, gracias!").id == "sí_gracias"
     assert Button("👍").id == "option"
 
@@ -599,7 +621,12 @@ def test_models_are_immutable_values() -> None:
 
 
 def test_lint_is_quiet_on_the_docs_examples() -> None:
-    for name in ("aisoule_buttons", "aisoule_list", "meta_buttons_image_header", "meta_list_two_sections"):
+    for name in (
+        "aisoule_buttons",
+        "aisoule_list",
+        "meta_buttons_image_header",
+        "meta_list_two_sections",
+    ):
         assert lint(Message.model_validate(load_payload(name))) == []
 
 

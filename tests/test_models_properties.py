@@ -1,4 +1,4 @@
-"""Properties of validation over generated payloads: within limits round-trips, past limits fails."""
+"""Validation over generated payloads: within the limits round-trips, past a limit fails."""
 
 from __future__ import annotations
 
@@ -34,9 +34,7 @@ footers = st.none() | text(LIMITS.footer).map(lambda t: {"text": t})
 def button_payloads(draw: st.DrawFn) -> dict[str, Any]:
     count = draw(st.integers(1, LIMITS.buttons))
     ids = draw(st.lists(an_id(LIMITS.button_id), min_size=count, max_size=count, unique=True))
-    titles = draw(
-        st.lists(text(LIMITS.button_title), min_size=count, max_size=count, unique=True)
-    )
+    titles = draw(st.lists(text(LIMITS.button_title), min_size=count, max_size=count, unique=True))
     header = draw(
         st.none()
         | text(LIMITS.header_text).map(lambda t: {"type": "text", "text": t})
@@ -54,7 +52,8 @@ def button_payloads(draw: st.DrawFn) -> dict[str, Any]:
         interactive["footer"] = footer
     interactive["action"] = {
         "buttons": [
-            {"type": "reply", "reply": {"id": i, "title": t}} for i, t in zip(ids, titles, strict=True)
+            {"type": "reply", "reply": {"id": i, "title": t}}
+            for i, t in zip(ids, titles, strict=True)
         ]
     }
     return {"to": draw(phones), "type": "interactive", "interactive": interactive}
@@ -156,7 +155,9 @@ def test_any_string_past_a_limit_is_rejected_at_its_path(
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
     max_leaves=25,
 )
 
@@ -167,7 +168,9 @@ def mangled_payloads(draw: st.DrawFn) -> Any:
     payload = copy.deepcopy(json.loads(draw(st.sampled_from(PAYLOAD_FILES)).read_text("utf-8")))
     target: Any = payload
     while isinstance(target, dict | list) and target and draw(st.booleans()):
-        key = draw(st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target))))
+        key = draw(
+            st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target)))
+        )
         if not isinstance(target[key], dict | list) or not draw(st.booleans()):
             target[key] = draw(json_values)
             return payload

@@ -42,9 +42,12 @@ def test_unknown_names_fail_like_any_module() -> None:
 def test_import_loads_nothing_heavy() -> None:
     code = (
         "import sys, aisoule_widgets; "
-        "print(sorted(m for m in ('pydantic', 'httpx', 'jinja2', 'ipywidgets') if m in sys.modules))"
+        "heavy = ('pydantic', 'httpx', 'jinja2', 'ipywidgets'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
 
     assert loaded.stdout.strip() == "[]"
 
