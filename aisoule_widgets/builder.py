@@ -1,0 +1,1561 @@
+"""Design a reply-button or list message in a notebook, with a live phone preview.
+
+    from aisoule_widgets import MessageBuilder
+    builder = MessageBuilder()   # or MessageBuilder(message) / MessageBuilder.from_json(text)
+    builder                      # the editor and the phone, side by side
+    builder.message              # a Message, or None while the draft has errors
+    builder.to_json()            # what the API receives
+
+The draft (what was typed) is the source of truth and the controls are views of it.
+Every edit, from a control or from a method such as ``builder.add_button("Yes")``, goes
+the same way: draft -> payload dict -> ``Message.model_validate`` (errors are shown
+beside the field they concern, the rest in the summary) and the same dict ->
+``embed_preview`` -> the phone. One edit is one render. Nothing typed is lost while the
+draft is invalid, and switching Buttons <-> List keeps what each mode holds.
+
+Export (JSON, copy, download ``message.json``, curl/Python/httpx snippets), Import (paste
+or upload JSON) and Send (API key, sandbox switch) sit in an accordion under the editor.
+The Export panel is refreshed only while it is open, so a keystroke updates only the
+controls whose value changed plus the preview.
+
+Copy and download need no front-end code: the download is an ``<a download>`` link with
+a ``data:`` URL, and "copy" is a button whose inline ``onclick`` calls
+``navigator.clipboard`` where the page allows it; the JSON is also in a selectable text
+area for pages that do not (e.g. when a browser blocks clipboard access).
+
+The API key typed in the key field is kept in the widget (as any password widget is);
+a key from ``AISOULE_API_KEY`` is read in the kernel at send time and never sent to the
+page. Neither is ever shown, logged or put in an export.
+
+CSS classes, for browser tests (each is on every control of its kind):
+
+=========================== ===========================================================
+``aisoule-builder``         the whole widget
+``aisoule-editor``          the editor column
+``aisoule-type``            Buttons / List toggle
+``aisoule-to``              recipient number
+``aisoule-header-kind``     header dropdown: none, text (and image, video, document)
+``aisoule-header-text``     header text
+``aisoule-header-source``   media from a link or an uploaded media id
+``aisoule-header-media``    the media link or id
+``aisoule-header-filename`` the document's file name
+``aisoule-body``            body text area
+``aisoule-footer``          footer
+``aisoule-buttons``         the reply buttons panel (Buttons mode)
+``aisoule-button``          one button's editor
+``aisoule-button-title``    a button's title
+``aisoule-button-id``       a button's id
+``aisoule-add-button``      add a button (disabled at 3, the tooltip says why)
+``aisoule-list``            the list panel (List mode)
+``aisoule-menu-button``     the menu button label
+``aisoule-section``         one section's editor
+``aisoule-section-title``   a section's title
+``aisoule-add-section``     add a section
+``aisoule-row``             one row's editor
+``aisoule-row-title``       a row's title
+``aisoule-row-id``          a row's id
+``aisoule-row-description`` a row's description
+``aisoule-add-row``         add a row to its section (disabled at 10 rows in total)
+``aisoule-move-up``         move a button, section or row up
+``aisoule-move-down``       move it down
+``aisoule-remove``          remove it
+``aisoule-counter``         "17/20" beside a text field; red past the limit
+``aisoule-error``           the problem line under a field (errors red, warnings amber)
+``aisoule-summary``         all problems at a glance, and those no field owns
+``aisoule-notice``          why the last action was refused
+``aisoule-preview``         the phone preview
+``aisoule-tools``           the Export / Import / Send accordion
+``aisoule-export-status``   why export is off, or that it is ready
+``aisoule-export-json``     the payload's pretty JSON
+``aisoule-copy``            copy buttons (JSON, snippet)
+``aisoule-download``        the ``message.json`` download link
+``aisoule-snippet-kind``    curl / Python / httpx
+``aisoule-snippet``         the ready-to-run snippet
+``aisoule-import-text``     paste JSON here
+``aisoule-import-file``     or upload a .json file
+``aisoule-import-load``     load the pasted JSON
+``aisoule-import-result``   what the import did, or why it did not
+``aisoule-api-key``         API key (password field)
+``aisoule-sandbox``         send to the in-process sandbox instead of the API
+``aisoule-send``            the Send button
+``aisoule-send-result``     message id and status, or the error in words
+=========================== ===========================================================
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import json
+import os
+import pprint
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import ipywidgets as widgets
+import traitlets
+from ipywidgets.widgets.widget_button import ButtonStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
+from pydantic import ValidationError
+
+from .models import LIMITS, MEDIA_KINDS, Message, _slug, lint
+from .preview import embed_preview
+
+if TYPE_CHECKING:
+    from .client import SendResult
+
+__all__ = ["FieldError", "MessageBuilder"]
+
+DEFAULT_THEME = "light"
+API_KEY_ENV = "AISOULE_API_KEY"
+SUMMARY_LINES = 6  # problems listed in the summary before "and N more"
+KINDS = ("button", "list")
+HEADER_CHOICES = ("none", "text", *MEDIA_KINDS)
+SNIPPETS = (("curl", "curl"), ("Python (aisoule_widgets)", "python"), ("httpx", "httpx"))
+
+_ERROR_COLOUR = "#c62828"
+_WARNING_COLOUR = "#a66300"
+_OK_COLOUR = "#2e7d32"
+
+
+class FieldError(NamedTuple):
+    """A problem that stops the draft from validating, at its JSON path (e.g. 'to')."""
+
+    path: str
+    message: str
+
+
+# --- the draft: what was typed, in both modes ----------------------------------------------
+
+
+@dataclass
+class _Choice:
+    """A reply button or a list row. The id follows the title until someone types one."""
+
+    title: str
+    id: str = ""
+    description: str = ""  # rows only
+    id_typed: bool = False
+
+
+@dataclass
+class _SectionDraft:
+    title: str
+    rows: list[_Choice]
+
+
+@dataclass
+class _Draft:
+    kind: str = "button"
+    to: str = ""
+    header_kind: str = "none"
+    header_text: str = ""
+    media_source: str = "link"
+    media: dict[str, str] = field(default_factory=lambda: {"link": "", "id": ""})
+    filename: str = ""
+    body: str = ""
+    footer: str = ""
+    buttons: list[_Choice] = field(
+        default_factory=lambda: [_Choice("Yes", "yes"), _Choice("No", "no")]
+    )
+    menu_button: str = "Options"
+    sections: list[_SectionDraft] = field(
+        default_factory=lambda: [_SectionDraft("Options", [_Choice("Option 1", "option_1")])]
+    )
+    # messaging_product / recipient_type of an imported message, kept for the round trip.
+    envelope: dict[str, str] = field(default_factory=dict)
+
+    def rows(self) -> Iterator[_Choice]:
+        for section in self.sections:
+            yield from section.rows
+
+    def row_count(self) -> int:
+        return sum(len(section.rows) for section in self.sections)
+
+    def fill_ids(self) -> None:
+        """Ids nobody typed follow their titles, suffixed when two would collide."""
+        _fill_ids(self.buttons)
+        _fill_ids(list(self.rows()))
+
+    def payload(self) -> dict[str, Any]:
+        """The draft as the payload dict the API takes (it may not validate)."""
+        out: dict[str, Any] = dict(self.envelope)
+        if self.to.strip():
+            out["to"] = self.to
+        out["type"] = "interactive"
+        interactive: dict[str, Any] = {"type": self.kind}
+        if self.header_kind == "text":
+            interactive["header"] = {"type": "text", "text": self.header_text}
+        elif self.header_kind in MEDIA_KINDS:
+            media = {self.media_source: self.media[self.media_source]}
+            if self.header_kind == "document" and self.filename:
+                media["filename"] = self.filename
+            interactive["header"] = {"type": self.header_kind, self.header_kind: media}
+        interactive["body"] = {"text": self.body}
+        if self.footer:
+            interactive["footer"] = {"text": self.footer}
+        if self.kind == "button":
+            interactive["action"] = {
+                "buttons": [
+                    {"type": "reply", "reply": {"id": b.id, "title": b.title}} for b in self.buttons
+                ]
+            }
+        else:
+            interactive["action"] = {
+                "button": self.menu_button,
+                "sections": [_section_payload(section) for section in self.sections],
+            }
+        out["interactive"] = interactive
+        return out
+
+    def load(self, message: Message) -> None:
+        """Replace the current mode's content (and the shared fields) with a valid message."""
+        payload = message.to_payload()
+        interactive = payload["interactive"]
+        self.envelope = {
+            key: payload[key] for key in ("messaging_product", "recipient_type") if key in payload
+        }
+        self.kind = interactive["type"]
+        self.to = payload["to"]
+        header = interactive.get("header")
+        self.header_kind = "none" if header is None else header["type"]
+        if header is not None and header["type"] == "text":
+            self.header_text = header["text"]
+        elif header is not None:
+            media = header[header["type"]]
+            self.media_source = "link" if "link" in media else "id"
+            self.media[self.media_source] = media[self.media_source]
+            self.filename = media.get("filename", "")
+        self.body = interactive["body"]["text"]
+        self.footer = interactive.get("footer", {}).get("text", "")
+        action = interactive["action"]
+        if self.kind == "button":
+            self.buttons = [
+                _Choice(b["reply"]["title"], b["reply"]["id"], id_typed=True)
+                for b in action["buttons"]
+            ]
+        else:
+            self.menu_button = action["button"]
+            self.sections = [
+                _SectionDraft(
+                    s.get("title", ""),
+                    [
+                        _Choice(r["title"], r["id"], r.get("description", ""), id_typed=True)
+                        for r in s["rows"]
+                    ],
+                )
+                for s in action["sections"]
+            ]
+
+
+def _section_payload(section: _SectionDraft) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if section.title:
+        out["title"] = section.title
+    rows = []
+    for row in section.rows:
+        item = {"id": row.id, "title": row.title}
+        if row.description:
+            item["description"] = row.description
+        rows.append(item)
+    out["rows"] = rows
+    return out
+
+
+def _fill_ids(choices: list[_Choice]) -> None:
+    taken = {choice.id for choice in choices if choice.id_typed}
+    for choice in choices:
+        if choice.id_typed:
+            continue
+        base = _slug(choice.title) if choice.title.strip() else ""
+        candidate, number = base, 1
+        while base and candidate in taken:
+            number += 1
+            candidate = f"{base}_{number}"
+        taken.add(candidate)
+        choice.id = candidate
+
+
+def _fresh_title(stem: str, existing: Iterator[str]) -> str:
+    used = set(existing)
+    number = 1
+    while f"{stem} {number}" in used:
+        number += 1
+    return f"{stem} {number}"
+
+
+def _move(items: list[Any], index: int, offset: int, what: str) -> None:
+    _check_index(items, index, what)
+    target = index + offset
+    if not 0 <= target < len(items):
+        direction = "up" if offset < 0 else "down"
+        raise ValueError(f"{what} {index + 1} cannot move {direction}: it is already at the end")
+    items.insert(target, items.pop(index))
+
+
+def _check_index(items: list[Any], index: int, what: str) -> None:
+    if not 0 <= index < len(items):
+        raise IndexError(
+            f"there is no {what} {index} (indexes start at 0; there are {len(items)} {what}s)"
+        )
+
+
+# --- where a problem is shown -----------------------------------------------------------------
+
+_Key = tuple[Any, ...]
+
+
+def _owner(loc: tuple[str | int, ...]) -> _Key | None:
+    """The problem line that shows an error at this JSON path (None: the summary only).
+
+    Lines: ('to',), ('header',), ('body',), ('footer',), ('menu_button',), ('buttons',),
+    ('button', i), ('section', s), ('row', s, r). The messages name the field itself.
+    """
+    if loc[:1] == ("to",):
+        return ("to",)
+    if loc[:1] != ("interactive",) or len(loc) < 2:
+        return None
+    if loc[1] in ("header", "body", "footer"):
+        return (loc[1],)
+    rest = loc[2:] if loc[1] == "action" else ()
+    if rest == ("button",):
+        return ("menu_button",)
+    if rest[:1] == ("buttons",):
+        return ("buttons",) if len(rest) == 1 else ("button", rest[1])
+    if rest[:1] == ("sections",) and len(rest) > 1:
+        if len(rest) > 3 and rest[2] == "rows":
+            return ("row", rest[1], rest[3])
+        return ("section", rest[1])
+    return None
+
+
+def _where(key: _Key | None) -> str:
+    """Which button, section or row a problem belongs to, for the summary."""
+    if key is None:
+        return ""
+    if key[0] == "button":
+        return f"Button {key[1] + 1}: "
+    if key[0] == "section":
+        return f"Section {key[1] + 1}: "
+    if key[0] == "row":
+        return f"Section {key[1] + 1}, row {key[2] + 1}: "
+    return ""
+
+
+def _split_path(path: str) -> tuple[str | int, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in path.split("."))
+
+
+def _join_path(loc: tuple[str | int, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _problem_html(errors: list[str], warnings: list[str]) -> str:
+    lines = [f'<div style="color:{_ERROR_COLOUR}">{html.escape(text)}</div>' for text in errors]
+    lines += [
+        f'<div class="aisoule-warning" style="color:{_WARNING_COLOUR}">{html.escape(text)}</div>'
+        for text in warnings
+    ]
+    if not lines:
+        return ""
+    return f'<div style="font-size:12px;line-height:1.35">{"".join(lines)}</div>'
+
+
+def _counter_html(length: int, limit: int) -> str:
+    style = f"color:{_ERROR_COLOUR};font-weight:bold" if length > limit else "color:#666"
+    return f'<span style="{style};font-size:12px">{length}/{limit}</span>'
+
+
+# --- snippets -----------------------------------------------------------------------------
+
+
+def _messages_url() -> str:
+    from .client import DEFAULT_BASE_URL, MESSAGES_PATH
+
+    return DEFAULT_BASE_URL + MESSAGES_PATH
+
+
+def _curl_snippet(json_text: str) -> str:
+    # A quoted heredoc passes the JSON through untouched: no shell quoting to get wrong.
+    return (
+        f"curl -sS -X POST {_messages_url()} \\\n"
+        f'  -H "Authorization: Bearer ${API_KEY_ENV}" \\\n'
+        '  -H "Content-Type: application/json" \\\n'
+        "  --data-binary @- <<'JSON'\n"
+        f"{json_text}\nJSON\n"
+    )
+
+
+def _python_snippet(payload: dict[str, Any]) -> str:
+    literal = pprint.pformat(payload, sort_dicts=False, width=88)
+    return (
+        "from aisoule_widgets import Client, Message\n\n"
+        f"payload = {literal}\n\n"
+        f"client = Client()  # reads the key from {API_KEY_ENV}\n"
+        "result = client.send(Message.model_validate(payload))\n"
+        "print(result.message_id, result.status)\n"
+    )
+
+
+def _httpx_snippet(payload: dict[str, Any]) -> str:
+    literal = pprint.pformat(payload, sort_dicts=False, width=88)
+    return (
+        "import os\n\nimport httpx\n\n"
+        f"payload = {literal}\n\n"
+        "response = httpx.post(\n"
+        f'    "{_messages_url()}",\n'
+        "    json=payload,\n"
+        f'    headers={{"Authorization": f"Bearer {{os.environ[\'{API_KEY_ENV}\']}}"}},\n'
+        "    timeout=30,\n"
+        ")\n"
+        "response.raise_for_status()\n"
+        "print(response.json())\n"
+    )
+
+
+def _snippet(kind: str, message: Message) -> str:
+    if kind == "curl":
+        return _curl_snippet(message.to_json())
+    if kind == "python":
+        return _python_snippet(message.to_payload())
+    return _httpx_snippet(message.to_payload())
+
+
+def _copy_button(label: str, text: str) -> str:
+    # The text sits in a data attribute (escaped), so no user text ever becomes script.
+    return (
+        f'<button type="button" data-text="{html.escape(text, quote=True)}" '
+        'onclick="navigator.clipboard.writeText(this.dataset.text).then('
+        "() => { this.textContent = 'Copied'; }, "
+        "() => { this.textContent = 'Copy blocked: select the text instead'; })\">"
+        f"{html.escape(label)}</button>"
+    )
+
+
+def _download_link(json_text: str) -> str:
+    data = base64.b64encode(json_text.encode("utf-8")).decode("ascii")
+    return (
+        f'<a download="message.json" href="data:application/json;base64,{data}">'
+        "Download message.json</a>"
+    )
+
+
+# --- the controls ---------------------------------------------------------------------------
+
+
+class _Look:
+    """Layout and style models shared by many controls: one model each, not one per control.
+
+    Only layouts that never change are shared; a control that is shown and hidden has its own.
+    """
+
+    def __init__(self) -> None:
+        self.plain = widgets.Layout()
+        self.title = widgets.Layout(width="200px")
+        self.id = widgets.Layout(width="200px")
+        self.wide = widgets.Layout(width="440px")
+        self.icon = widgets.Layout(width="34px")
+        self.centred = widgets.Layout(align_items="center")
+        self.indented = widgets.Layout(margin="0 0 0 24px")
+        self.framed = widgets.Layout(border="1px solid #ddd", padding="4px", margin="4px 0")
+        self.text = TextStyle()
+        self.html = HTMLStyle()
+        self.button = ButtonStyle()
+
+    def close(self) -> None:
+        for model in vars(self).values():
+            model.close()
+
+
+class _Field:
+    """A text control and its "17/20" counter (``parts``), side by side in a row."""
+
+    def __init__(self, control: Any, css: str, look: _Look, *, limit: int | None) -> None:
+        control.add_class(css)
+        self.control = control
+        self.limit = limit
+        self.counter: Any = None
+        self.parts = [control]
+        if limit is not None:
+            self.counter = widgets.HTML(_counter_html(0, limit), layout=look.plain, style=look.html)
+            self.counter.add_class("aisoule-counter")
+            self.parts.append(self.counter)
+
+    def show(self, value: str) -> None:
+        if self.control.value != value:
+            self.control.value = value
+        if self.counter is not None and self.limit is not None:
+            _set(self.counter, "value", _counter_html(len(value), self.limit))
+
+
+def _close_tree(widget: Any) -> None:
+    """Close a widget and everything inside it (shared layouts and styles stay open)."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    widget.close()
+
+
+def _set(widget: Any, name: str, value: Any) -> None:
+    """Assign only a new value, so that nothing unchanged goes to the front end."""
+    if getattr(widget, name) != value:
+        setattr(widget, name, value)
+
+
+def _text(
+    css: str, look: _Look, placeholder: str, *, limit: int | None, layout: Any = None
+) -> _Field:
+    control = widgets.Text(placeholder=placeholder, layout=layout or look.plain, style=look.text)
+    return _Field(control, css, look, limit=limit)
+
+
+def _problem_line(look: _Look) -> Any:
+    line = widgets.HTML(layout=look.plain, style=look.html)
+    line.add_class("aisoule-error")
+    return line
+
+
+def _icon_button(icon: str, tooltip: str, css: str, look: _Look) -> Any:
+    button = widgets.Button(icon=icon, tooltip=tooltip, layout=look.icon, style=look.button)
+    button.add_class(css)
+    return button
+
+
+def _box(kind: Any, children: list[Any], layout: Any) -> Any:
+    return kind(children, layout=layout)
+
+
+class _ChoiceEditor:
+    """The editor of button or row number `index` (editors are positional views)."""
+
+    def __init__(self, kind: str, index: int, look: _Look) -> None:
+        self.index = index
+        noun = "button" if kind == "button" else "row"
+        title_limit = LIMITS.button_title if kind == "button" else LIMITS.row_title
+        id_limit = LIMITS.button_id if kind == "button" else LIMITS.row_id
+        self.title = _text(
+            f"aisoule-{noun}-title", look, "Title", limit=title_limit, layout=look.title
+        )
+        self.id = _text(
+            f"aisoule-{noun}-id",
+            look,
+            "Id (sent to your webhook)",
+            limit=id_limit,
+            layout=look.id,
+        )
+        self.up = _icon_button("arrow-up", f"Move this {noun} up", "aisoule-move-up", look)
+        self.down = _icon_button("arrow-down", f"Move this {noun} down", "aisoule-move-down", look)
+        self.remove = _icon_button("trash", f"Remove this {noun}", "aisoule-remove", look)
+        self.problems = _problem_line(look)
+        lines = [
+            _box(
+                widgets.HBox,
+                [*self.title.parts, *self.id.parts, self.up, self.down, self.remove],
+                look.centred,
+            )
+        ]
+        self.description: _Field | None = None
+        if kind == "row":
+            self.description = _text(
+                "aisoule-row-description",
+                look,
+                "Description (optional)",
+                limit=LIMITS.row_description,
+                layout=look.wide,
+            )
+            lines.append(_box(widgets.HBox, self.description.parts, look.centred))
+        self.box = _box(widgets.VBox, [*lines, self.problems], look.plain)
+        self.box.add_class(f"aisoule-{noun}")
+
+    def close(self) -> None:
+        _close_tree(self.box)
+
+
+class _SectionEditor:
+    def __init__(self, index: int, look: _Look) -> None:
+        self.index = index
+        self.title = _text(
+            "aisoule-section-title",
+            look,
+            "Section title",
+            limit=LIMITS.section_title,
+            layout=look.title,
+        )
+        self.up = _icon_button("arrow-up", "Move this section up", "aisoule-move-up", look)
+        self.down = _icon_button("arrow-down", "Move this section down", "aisoule-move-down", look)
+        self.remove = _icon_button(
+            "trash", "Remove this section and its rows", "aisoule-remove", look
+        )
+        self.problems = _problem_line(look)
+        self.add_row = widgets.Button(
+            description="Add row", icon="plus", layout=look.plain, style=look.button
+        )
+        self.add_row.add_class("aisoule-add-row")
+        self.rows: list[_ChoiceEditor] = []
+        self.rows_box = _box(widgets.VBox, [], look.indented)
+        heading = _box(
+            widgets.HBox, [*self.title.parts, self.up, self.down, self.remove], look.centred
+        )
+        self.box = _box(
+            widgets.VBox, [heading, self.problems, self.rows_box, self.add_row], look.framed
+        )
+        self.box.add_class("aisoule-section")
+
+    def close(self) -> None:
+        _close_tree(self.box)
+
+
+def _header_options(kind: str, current: str) -> tuple[tuple[str, str], ...]:
+    names = {"none": "No header", "text": "Text", "image": "Image", "video": "Video"}
+    names["document"] = "Document"
+    if kind == "button":
+        return tuple((names[k], k) for k in HEADER_CHOICES)
+    options = [(names["none"], "none"), (names["text"], "text")]
+    if current in MEDIA_KINDS:
+        # Kept from Buttons mode so that switching back restores it; the error says why.
+        options.append((f"{names[current]} (buttons only)", current))
+    return tuple(options)
+
+
+# --- the builder ------------------------------------------------------------------------------
+
+
+class MessageBuilder(traitlets.HasTraits):
+    """Design a reply-button or list message with a live phone preview; display it in a cell.
+
+    ``MessageBuilder(message)`` starts from a ``Message``, a payload dict or JSON text.
+    """
+
+    #: The draft as a validated ``Message``, or None while it has errors.
+    message = traitlets.Instance(Message, allow_none=True, read_only=True)
+    #: Why the draft does not validate: ``FieldError(path, message)`` items.
+    errors = traitlets.Tuple(read_only=True)
+    #: ``lint()`` warnings of the valid message (``LintWarning(path, message)``).
+    warnings = traitlets.Tuple(read_only=True)
+
+    def __init__(
+        self,
+        message: Message | Mapping[str, Any] | str | bytes | None = None,
+        *,
+        theme: str = DEFAULT_THEME,
+    ) -> None:
+        super().__init__()
+        self._theme = theme
+        self._draft = _Draft()
+        if message is not None:
+            self._draft.load(_validate(message))
+        self._syncing = False
+        self._sending = False
+        self._send_thread: threading.Thread | None = None
+        self._export_stale = True
+        self._build()
+        self._render()
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, theme: str = DEFAULT_THEME) -> MessageBuilder:
+        """A builder holding an exported payload; bad JSON or a bad message raises."""
+        return cls(_validate(text), theme=theme)
+
+    # --- public: what the controls do, for scripts ------------------------------------------
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The draft as a payload dict, valid or not (what the preview shows)."""
+        return self._draft.payload()
+
+    def to_json(self) -> str:
+        """The valid message as pretty JSON; raises ValueError, naming the problems, if not."""
+        if self.message is None:
+            raise ValueError(self._not_ready("cannot export yet"))
+        text: str = self.message.to_json()
+        return text
+
+    def load(self, message: Message | Mapping[str, Any] | str | bytes) -> None:
+        """Replace the draft with a message (a Message, payload dict or JSON text).
+
+        An invalid one raises (``ValueError`` for bad JSON, ``pydantic.ValidationError``
+        for a bad message) and leaves the draft as it was.
+        """
+        valid = _validate(message)
+        self._edit(lambda: self._draft.load(valid))
+
+    def set_type(self, kind: str) -> None:
+        """Switch between 'button' and 'list'; each mode keeps what was typed in it."""
+        if kind not in KINDS:
+            raise ValueError(f"type {kind!r} is not one of 'button' or 'list'")
+        self._edit(lambda: setattr(self._draft, "kind", kind))
+
+    def edit(
+        self,
+        *,
+        to: str | None = None,
+        body: str | None = None,
+        footer: str | None = None,
+        menu_button: str | None = None,
+    ) -> None:
+        """Set the recipient, body, footer (``""`` removes it) or list menu button label."""
+        values = {"to": to, "body": body, "footer": footer, "menu_button": menu_button}
+
+        def apply() -> None:
+            for name, value in values.items():
+                if value is not None:
+                    setattr(self._draft, name, value)
+
+        self._edit(apply)
+
+    def set_header(
+        self,
+        kind: str = "none",
+        *,
+        text: str | None = None,
+        link: str | None = None,
+        media_id: str | None = None,
+        filename: str | None = None,
+    ) -> None:
+        """Choose the header: 'none', 'text' (with ``text``), or 'image'/'video'/'document'
+        with a ``link`` or a ``media_id`` (a document may have a ``filename``)."""
+        if kind not in HEADER_CHOICES:
+            raise ValueError(f"header kind {kind!r} is not one of {', '.join(HEADER_CHOICES)}")
+        if link is not None and media_id is not None:
+            raise ValueError("give either link= or media_id= for a media header, not both")
+        draft = self._draft
+
+        def apply() -> None:
+            draft.header_kind = kind
+            if text is not None:
+                draft.header_text = text
+            if link is not None:
+                draft.media_source, draft.media["link"] = "link", link
+            if media_id is not None:
+                draft.media_source, draft.media["id"] = "id", media_id
+            if filename is not None:
+                draft.filename = filename
+
+        self._edit(apply)
+
+    def add_button(self, title: str | None = None, *, id: str | None = None) -> None:
+        """Add a reply button; its id follows the title unless given. At most 3."""
+        self._refuse_if(self._button_refusal())
+        buttons = self._draft.buttons
+        name = title if title is not None else _fresh_title("Button", (b.title for b in buttons))
+        choice = _Choice(name, id or "", id_typed=id is not None)
+        self._edit(lambda: buttons.append(choice))
+
+    def edit_button(self, index: int, *, title: str | None = None, id: str | None = None) -> None:
+        """Change button ``index`` (from 0); a typed id stops following the title."""
+        _check_index(self._draft.buttons, index, "button")
+        self._edit(lambda: _edit_choice(self._draft.buttons[index], title=title, id=id))
+
+    def remove_button(self, index: int) -> None:
+        _check_index(self._draft.buttons, index, "button")
+        self._edit(lambda: self._draft.buttons.pop(index))
+
+    def move_button(self, index: int, offset: int) -> None:
+        """Move button ``index`` by ``offset`` places (-1 is up)."""
+        self._edit(lambda: _move(self._draft.buttons, index, offset, "button"))
+
+    def add_section(self, title: str | None = None) -> None:
+        """Add a section with one row (a section cannot be empty)."""
+        self._refuse_if(self._section_refusal())
+        draft = self._draft
+        name = (
+            title
+            if title is not None
+            else _fresh_title("Section", (s.title for s in draft.sections))
+        )
+        row = _Choice(_fresh_title("Option", (r.title for r in draft.rows())))
+        self._edit(lambda: draft.sections.append(_SectionDraft(name, [row])))
+
+    def edit_section(self, index: int, *, title: str) -> None:
+        _check_index(self._draft.sections, index, "section")
+        self._edit(lambda: setattr(self._draft.sections[index], "title", title))
+
+    def remove_section(self, index: int) -> None:
+        _check_index(self._draft.sections, index, "section")
+        self._edit(lambda: self._draft.sections.pop(index))
+
+    def move_section(self, index: int, offset: int) -> None:
+        self._edit(lambda: _move(self._draft.sections, index, offset, "section"))
+
+    def add_row(
+        self,
+        title: str | None = None,
+        *,
+        section: int = -1,
+        id: str | None = None,
+        description: str = "",
+    ) -> None:
+        """Add a row to a section (the last by default); at most 10 rows in all sections."""
+        draft = self._draft
+        if not draft.sections:
+            raise ValueError("the list has no section; add one with add_section() first")
+        target = draft.sections[section]
+        self._refuse_if(self._row_refusal())
+        name = (
+            title if title is not None else _fresh_title("Option", (r.title for r in draft.rows()))
+        )
+        row = _Choice(name, id or "", description, id_typed=id is not None)
+        self._edit(lambda: target.rows.append(row))
+
+    def edit_row(
+        self,
+        section: int,
+        index: int,
+        *,
+        title: str | None = None,
+        id: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        _check_index(self._draft.sections, section, "section")
+        rows = self._draft.sections[section].rows
+        _check_index(rows, index, "row")
+        self._edit(lambda: _edit_choice(rows[index], title=title, id=id, description=description))
+
+    def remove_row(self, section: int, index: int) -> None:
+        _check_index(self._draft.sections, section, "section")
+        rows = self._draft.sections[section].rows
+        _check_index(rows, index, "row")
+        self._edit(lambda: rows.pop(index))
+
+    def move_row(self, section: int, index: int, offset: int) -> None:
+        _check_index(self._draft.sections, section, "section")
+        rows = self._draft.sections[section].rows
+        self._edit(lambda: _move(rows, index, offset, "row"))
+
+    def send(self) -> Future[SendResult]:
+        """Send the message in the background (as the Send button does); returns a Future.
+
+        Uses the sandbox when the sandbox switch is on, else the key from the key field
+        or ``AISOULE_API_KEY``. The result or the error appears in the Send panel too.
+        """
+        message = self.message
+        if message is None:
+            raise ValueError(self._not_ready("cannot send yet"))
+        if self._sending:
+            raise RuntimeError("a send is already under way; wait for its result")
+        key = self._api_key.value or os.environ.get(API_KEY_ENV, "")
+        sandbox = bool(self._sandbox.value)
+        if not sandbox and not key:
+            raise ValueError(
+                f"no API key: type it in the key field, set {API_KEY_ENV}, "
+                "or turn on the sandbox to try it without one"
+            )
+        future: Future[SendResult] = Future()
+        self._sending = True
+        self._sync_send_button()
+        _set(self._send_result, "value", "Sending…")
+        self._send_thread = threading.Thread(
+            target=self._send_in_background,
+            args=(message, key, sandbox, future),
+            name="aisoule-send",
+            daemon=True,
+        )
+        self._send_thread.start()
+        return future
+
+    def close(self) -> None:
+        """Close every widget of the builder (it disappears from the page)."""
+        _close_tree(self._root)
+        self._look.close()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        bundle: dict[str, Any] | None = self._root._repr_mimebundle_(**kwargs)
+        return bundle
+
+    def __repr__(self) -> str:
+        kind = "buttons" if self._draft.kind == "button" else "list"
+        state = "valid" if self.message is not None else f"{len(self.errors)} problem(s)"
+        return f"<MessageBuilder {kind}, {state}>"
+
+    # --- building the controls ----------------------------------------------------------------
+
+    def _build(self) -> None:
+        look = self._look = _Look()
+        self._type = widgets.ToggleButtons(
+            options=(("Buttons", "button"), ("List", "list")), value=self._draft.kind
+        )
+        self._type.add_class("aisoule-type")
+        self._to = _text(
+            "aisoule-to", look, "Recipient: 918856879188 (country code first)", limit=None
+        )
+        self._to_problems = _problem_line(look)
+
+        self._header_kind = widgets.Dropdown(
+            options=_header_options(self._draft.kind, self._draft.header_kind),
+            value=self._draft.header_kind,
+            description="Header",
+        )
+        self._header_kind.add_class("aisoule-header-kind")
+        self._header = _text("aisoule-header-text", look, "Header text", limit=LIMITS.header_text)
+        self._header_text_row = widgets.HBox(self._header.parts)
+        self._media_source = widgets.ToggleButtons(
+            options=(("Link", "link"), ("Media id", "id")), value=self._draft.media_source
+        )
+        self._media_source.add_class("aisoule-header-source")
+        self._media = widgets.Text(
+            placeholder="https://… or an uploaded media id", layout=look.wide, style=look.text
+        )
+        self._media.add_class("aisoule-header-media")
+        self._filename = widgets.Text(placeholder="File name shown (optional)", style=look.text)
+        self._filename.add_class("aisoule-header-filename")
+        self._media_box = widgets.VBox([self._media_source, self._media, self._filename])
+        self._header_problems = _problem_line(look)
+
+        self._body = _Field(
+            widgets.Textarea(
+                placeholder="Message text: *bold*, _italic_, ~strike~, ```mono```",
+                rows=4,
+                layout=widgets.Layout(width="100%"),
+            ),
+            "aisoule-body",
+            look,
+            limit=LIMITS.body,
+        )
+        self._body_problems = _problem_line(look)
+        self._footer = _text("aisoule-footer", look, "Footer (optional)", limit=LIMITS.footer)
+        self._footer_problems = _problem_line(look)
+
+        self._add_button = widgets.Button(description="Add button", icon="plus")
+        self._add_button.add_class("aisoule-add-button")
+        self._buttons_list = widgets.VBox()
+        self._buttons_problems = _problem_line(look)
+        self._buttons_panel = widgets.VBox(
+            [self._buttons_list, self._add_button, self._buttons_problems]
+        )
+        self._buttons_panel.add_class("aisoule-buttons")
+        self._button_editors: list[_ChoiceEditor] = []
+
+        self._menu_button = _text(
+            "aisoule-menu-button", look, "Menu button label", limit=LIMITS.menu_button
+        )
+        self._menu_button_problems = _problem_line(look)
+        self._add_section = widgets.Button(description="Add section", icon="plus")
+        self._add_section.add_class("aisoule-add-section")
+        self._sections_list = widgets.VBox()
+        self._list_panel = widgets.VBox(
+            [
+                widgets.HBox(self._menu_button.parts, layout=look.centred),
+                self._menu_button_problems,
+                self._sections_list,
+                self._add_section,
+            ]
+        )
+        self._list_panel.add_class("aisoule-list")
+        self._section_editors: list[_SectionEditor] = []
+
+        self._summary = widgets.HTML()
+        self._summary.add_class("aisoule-summary")
+        self._notice = widgets.HTML()
+        self._notice.add_class("aisoule-notice")
+
+        self._preview = widgets.HTML(layout=widgets.Layout(flex="1 1 380px", min_width="340px"))
+        self._preview.add_class("aisoule-preview")
+
+        tools = [self._build_export(), self._build_import(), self._build_send()]
+        self._tools = widgets.Accordion(children=tools, titles=("Export", "Import", "Send"))
+        self._tools.add_class("aisoule-tools")
+
+        self._editor = widgets.VBox(
+            [
+                self._type,
+                widgets.HBox(self._to.parts, layout=look.centred),
+                self._to_problems,
+                self._header_kind,
+                self._header_text_row,
+                self._media_box,
+                self._header_problems,
+                widgets.HBox(self._body.parts, layout=look.centred),
+                self._body_problems,
+                widgets.HBox(self._footer.parts, layout=look.centred),
+                self._footer_problems,
+                self._buttons_panel,
+                self._list_panel,
+                self._summary,
+                self._notice,
+                self._tools,
+            ],
+            layout=widgets.Layout(flex="1 1 460px", min_width="360px"),
+        )
+        self._editor.add_class("aisoule-editor")
+        self._root = widgets.HBox(
+            [self._editor, self._preview],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
+        )
+        self._root.add_class("aisoule-builder")
+        self._wire()
+
+    def _build_export(self) -> Any:
+        self._export_status = widgets.HTML()
+        self._export_status.add_class("aisoule-export-status")
+        self._export_json = widgets.Textarea(rows=12, layout=widgets.Layout(width="100%"))
+        self._export_json.add_class("aisoule-export-json")
+        self._copy = widgets.HTML()
+        self._copy.add_class("aisoule-copy")
+        self._download = widgets.HTML()
+        self._download.add_class("aisoule-download")
+        self._snippet_kind = widgets.ToggleButtons(options=SNIPPETS, value="curl")
+        self._snippet_kind.add_class("aisoule-snippet-kind")
+        self._snippet = widgets.Textarea(rows=12, layout=widgets.Layout(width="100%"))
+        self._snippet.add_class("aisoule-snippet")
+        return widgets.VBox(
+            [
+                self._export_status,
+                self._export_json,
+                widgets.HBox([self._copy, self._download]),
+                self._snippet_kind,
+                self._snippet,
+            ]
+        )
+
+    def _build_import(self) -> Any:
+        self._import_text = widgets.Textarea(
+            placeholder="Paste a message's JSON here", rows=8, layout=widgets.Layout(width="100%")
+        )
+        self._import_text.add_class("aisoule-import-text")
+        self._import_file = widgets.FileUpload(accept=".json,application/json", multiple=False)
+        self._import_file.add_class("aisoule-import-file")
+        self._import_load = widgets.Button(description="Load", icon="upload")
+        self._import_load.add_class("aisoule-import-load")
+        self._import_result = widgets.HTML()
+        self._import_result.add_class("aisoule-import-result")
+        buttons = widgets.HBox([self._import_load, self._import_file])
+        return widgets.VBox([self._import_text, buttons, self._import_result])
+
+    def _build_send(self) -> Any:
+        has_key = bool(os.environ.get(API_KEY_ENV))
+        placeholder = f"Using {API_KEY_ENV} from the environment" if has_key else "API key"
+        self._api_key = widgets.Password(placeholder=placeholder, description="API key")
+        self._api_key.add_class("aisoule-api-key")
+        self._sandbox = widgets.Checkbox(
+            value=not has_key,
+            description="Sandbox (nothing leaves this kernel)",
+            indent=False,
+        )
+        self._sandbox.add_class("aisoule-sandbox")
+        self._send_button = widgets.Button(description="Send", icon="paper-plane")
+        self._send_button.add_class("aisoule-send")
+        self._send_result = widgets.HTML()
+        self._send_result.add_class("aisoule-send-result")
+        return widgets.VBox([self._api_key, self._sandbox, self._send_button, self._send_result])
+
+    def _wire(self) -> None:
+        draft = self._draft
+        self._bind(self._type, lambda v: setattr(draft, "kind", v))
+        self._bind(self._to.control, lambda v: setattr(draft, "to", v))
+        self._bind(self._header_kind, lambda v: setattr(draft, "header_kind", v))
+        self._bind(self._header.control, lambda v: setattr(draft, "header_text", v))
+        self._bind(self._media_source, lambda v: setattr(draft, "media_source", v))
+        self._bind(self._media, lambda v: draft.media.__setitem__(draft.media_source, v))
+        self._bind(self._filename, lambda v: setattr(draft, "filename", v))
+        self._bind(self._body.control, lambda v: setattr(draft, "body", v))
+        self._bind(self._footer.control, lambda v: setattr(draft, "footer", v))
+        self._bind(self._menu_button.control, lambda v: setattr(draft, "menu_button", v))
+        self._on_click(self._add_button, self.add_button)
+        self._on_click(self._add_section, self.add_section)
+        self._on_click(self._import_load, self._import_pasted)
+        self._on_click(self._send_button, self._send_clicked)
+        self._import_file.observe(self._guarded(self._import_uploaded), names="value")
+        self._tools.observe(self._guarded(lambda _: self._sync_export()), names="selected_index")
+        self._snippet_kind.observe(self._guarded(self._snippet_chosen), names="value")
+
+    def _bind(self, control: Any, apply: Callable[[Any], None]) -> None:
+        """Route a control's edits to the draft, then render once."""
+
+        def changed(change: dict[str, Any]) -> None:
+            if not self._syncing:
+                self._edit(lambda: apply(change["new"]))
+
+        control.observe(self._guarded(changed), names="value")
+
+    def _on_click(self, button: Any, action: Callable[[], Any]) -> None:
+        button.on_click(self._guarded(lambda _button: action()))
+
+    def _guarded(self, handler: Callable[[Any], Any]) -> Callable[[Any], None]:
+        """An observer that never raises: a refusal or failure becomes the notice line."""
+
+        def run(argument: Any) -> None:
+            try:
+                handler(argument)
+            except (ValueError, IndexError, RuntimeError) as error:
+                self._tell(str(error))
+            except Exception as error:  # an observer must never raise
+                self._tell(
+                    f"something went wrong ({type(error).__name__}: {error}); your draft is "
+                    "kept as it was typed"
+                )
+
+        return run
+
+    def _tell(self, text: str) -> None:
+        _set(
+            self._notice,
+            "value",
+            f'<div style="color:{_ERROR_COLOUR}">{html.escape(text)}</div>' if text else "",
+        )
+
+    def _refuse_if(self, reason: str) -> None:
+        if reason:
+            raise ValueError(reason)
+
+    def _button_refusal(self) -> str:
+        if len(self._draft.buttons) >= LIMITS.buttons:
+            return (
+                f"a button message has at most {LIMITS.buttons} buttons; remove one first, "
+                f"or switch to List for up to {LIMITS.rows} choices"
+            )
+        return ""
+
+    def _row_refusal(self) -> str:
+        if self._draft.row_count() >= LIMITS.rows:
+            return (
+                f"the list already has {LIMITS.rows} rows, the most WhatsApp allows across "
+                "all sections; remove a row first"
+            )
+        return ""
+
+    def _section_refusal(self) -> str:
+        if len(self._draft.sections) >= LIMITS.sections:
+            return f"the list already has {LIMITS.sections} sections; remove one first"
+        if self._draft.row_count() >= LIMITS.rows:
+            return (
+                f"a new section needs a row and the list already has {LIMITS.rows} rows; "
+                "remove a row first"
+            )
+        return ""
+
+    def _not_ready(self, what: str) -> str:
+        problems = "; ".join(
+            f"{error.path}: {error.message}" for error in self.errors[:SUMMARY_LINES]
+        )
+        return f"the draft {what}: it has {len(self.errors)} problem(s): {problems}"
+
+    # --- one edit, one render -------------------------------------------------------------------
+
+    def _edit(self, apply: Callable[[], Any]) -> None:
+        apply()
+        self._tell("")
+        self._render()
+
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Controls set from the draft are not edits."""
+        self._syncing = True
+        try:
+            yield
+        finally:
+            self._syncing = False
+
+    def _render(self) -> None:
+        draft = self._draft
+        draft.fill_ids()
+        payload = draft.payload()
+        message: Message | None
+        errors: tuple[FieldError, ...]
+        try:
+            message = Message.model_validate(payload)
+            errors = ()
+        except ValidationError as error:
+            message = None
+            errors = tuple(
+                FieldError(_join_path(tuple(item["loc"])), item["msg"])
+                for item in error.errors(include_url=False)
+            )
+        warnings = tuple(lint(message)) if message is not None else ()
+        with self._quietly():
+            self._sync_structure()
+            self._sync_values()
+            self._show_problems(errors, warnings)
+            _set(self._preview, "value", embed_preview(payload, theme=self._theme))
+        self.set_trait("errors", errors)
+        self.set_trait("warnings", warnings)
+        self.set_trait("message", message)
+        self._export_stale = True
+        self._sync_export()
+        self._sync_send_button()
+
+    def _sync_structure(self) -> None:
+        draft = self._draft
+        editors = self._button_editors
+        while len(editors) < len(draft.buttons):
+            editors.append(self._new_button_editor(len(editors)))
+        while len(editors) > len(draft.buttons):
+            editors.pop().close()
+        _set(self._buttons_list, "children", tuple(e.box for e in editors))
+
+        sections = self._section_editors
+        while len(sections) < len(draft.sections):
+            sections.append(self._new_section_editor(len(sections)))
+        while len(sections) > len(draft.sections):
+            sections.pop().close()
+        _set(self._sections_list, "children", tuple(s.box for s in sections))
+        for editor, section in zip(sections, draft.sections, strict=True):
+            while len(editor.rows) < len(section.rows):
+                editor.rows.append(self._new_row_editor(editor.index, len(editor.rows)))
+            while len(editor.rows) > len(section.rows):
+                editor.rows.pop().close()
+            _set(editor.rows_box, "children", tuple(r.box for r in editor.rows))
+
+    def _new_button_editor(self, index: int) -> _ChoiceEditor:
+        editor = _ChoiceEditor("button", index, self._look)
+        draft = self._draft  # its lists are replaced by load(), so look them up each time
+        self._bind(editor.title.control, lambda v: setattr(draft.buttons[index], "title", v))
+        self._bind(editor.id.control, lambda v: _edit_choice(draft.buttons[index], id=v))
+        self._on_click(editor.up, lambda: self.move_button(index, -1))
+        self._on_click(editor.down, lambda: self.move_button(index, 1))
+        self._on_click(editor.remove, lambda: self.remove_button(index))
+        return editor
+
+    def _new_section_editor(self, index: int) -> _SectionEditor:
+        editor = _SectionEditor(index, self._look)
+        draft = self._draft
+        self._bind(editor.title.control, lambda v: setattr(draft.sections[index], "title", v))
+        self._on_click(editor.up, lambda: self.move_section(index, -1))
+        self._on_click(editor.down, lambda: self.move_section(index, 1))
+        self._on_click(editor.remove, lambda: self.remove_section(index))
+        self._on_click(editor.add_row, lambda: self.add_row(section=index))
+        return editor
+
+    def _new_row_editor(self, section: int, index: int) -> _ChoiceEditor:
+        editor = _ChoiceEditor("row", index, self._look)
+        draft = self._draft
+
+        def row() -> _Choice:
+            return draft.sections[section].rows[index]
+
+        assert editor.description is not None
+        self._bind(editor.title.control, lambda v: setattr(row(), "title", v))
+        self._bind(editor.id.control, lambda v: _edit_choice(row(), id=v))
+        self._bind(editor.description.control, lambda v: setattr(row(), "description", v))
+        self._on_click(editor.up, lambda: self.move_row(section, index, -1))
+        self._on_click(editor.down, lambda: self.move_row(section, index, 1))
+        self._on_click(editor.remove, lambda: self.remove_row(section, index))
+        return editor
+
+    def _sync_values(self) -> None:
+        draft = self._draft
+        is_list = draft.kind == "list"
+        _set(self._type, "value", draft.kind)
+        self._to.show(draft.to)
+        options = _header_options(draft.kind, draft.header_kind)
+        _set(self._header_kind, "options", options)
+        _set(self._header_kind, "value", draft.header_kind)
+        self._header.show(draft.header_text)
+        _set(self._header_text_row.layout, "display", "" if draft.header_kind == "text" else "none")
+        _set(self._media_box.layout, "display", "" if draft.header_kind in MEDIA_KINDS else "none")
+        _set(self._media_source, "value", draft.media_source)
+        _set(self._media, "value", draft.media[draft.media_source])
+        _set(self._filename, "value", draft.filename)
+        _set(self._filename.layout, "display", "" if draft.header_kind == "document" else "none")
+        self._body.show(draft.body)
+        self._footer.show(draft.footer)
+        _set(self._buttons_panel.layout, "display", "none" if is_list else "")
+        _set(self._list_panel.layout, "display", "" if is_list else "none")
+
+        for i, (editor, choice) in enumerate(zip(self._button_editors, draft.buttons, strict=True)):
+            editor.title.show(choice.title)
+            editor.id.show(choice.id)
+            _set(editor.up, "disabled", i == 0)
+            _set(editor.down, "disabled", i == len(draft.buttons) - 1)
+        refusal = self._button_refusal()
+        _set(self._add_button, "disabled", bool(refusal))
+        _set(self._add_button, "tooltip", refusal or f"Add a reply button (up to {LIMITS.buttons})")
+
+        self._menu_button.show(draft.menu_button)
+        row_refusal = self._row_refusal()
+        for s, (section_editor, section) in enumerate(
+            zip(self._section_editors, draft.sections, strict=True)
+        ):
+            section_editor.title.show(section.title)
+            _set(section_editor.up, "disabled", s == 0)
+            _set(section_editor.down, "disabled", s == len(draft.sections) - 1)
+            _set(section_editor.add_row, "disabled", bool(row_refusal))
+            _set(
+                section_editor.add_row,
+                "tooltip",
+                row_refusal or f"Add a row ({LIMITS.rows} at most across all sections)",
+            )
+            for r, (editor, row) in enumerate(zip(section_editor.rows, section.rows, strict=True)):
+                editor.title.show(row.title)
+                editor.id.show(row.id)
+                assert editor.description is not None
+                editor.description.show(row.description)
+                _set(editor.up, "disabled", r == 0)
+                _set(editor.down, "disabled", r == len(section.rows) - 1)
+        section_refusal = self._section_refusal()
+        _set(self._add_section, "disabled", bool(section_refusal))
+        _set(
+            self._add_section,
+            "tooltip",
+            section_refusal or f"Add a section (up to {LIMITS.sections})",
+        )
+
+    def _problem_lines(self) -> Iterator[tuple[_Key, Any]]:
+        """Every problem line, by the key `_owner` gives the problems it shows."""
+        yield ("to",), self._to_problems
+        yield ("header",), self._header_problems
+        yield ("body",), self._body_problems
+        yield ("footer",), self._footer_problems
+        yield ("menu_button",), self._menu_button_problems
+        yield ("buttons",), self._buttons_problems
+        for i, editor in enumerate(self._button_editors):
+            yield ("button", i), editor.problems
+        for s, section in enumerate(self._section_editors):
+            yield ("section", s), section.problems
+            for r, row in enumerate(section.rows):
+                yield ("row", s, r), row.problems
+
+    def _show_problems(self, errors: tuple[FieldError, ...], warnings: tuple[Any, ...]) -> None:
+        by_line: dict[_Key, tuple[list[str], list[str]]] = {}
+        loose: list[str] = []
+        listed: list[str] = []
+        for error in errors:
+            key = _owner(_split_path(error.path))
+            if key is None:
+                loose.append(error.message)
+            else:
+                by_line.setdefault(key, ([], []))[0].append(error.message)
+                listed.append(_where(key) + error.message)
+        for warning in warnings:
+            key = _owner(_split_path(warning.path))
+            if key is not None:
+                by_line.setdefault(key, ([], []))[1].append(warning.message)
+        for key, line in self._problem_lines():
+            found, warned = by_line.get(key, ([], []))
+            _set(line, "value", _problem_html(found, warned))
+        _set(self._summary, "value", _summary_html(loose, listed, warnings))
+
+    # --- export, import, send ---------------------------------------------------------------
+
+    def _sync_export(self) -> None:
+        if self._tools.selected_index != 0 or not self._export_stale:
+            return  # refreshed when the Export panel opens
+        self._export_stale = False
+        message = self.message
+        if message is None:
+            _set(
+                self._export_status,
+                "value",
+                f'<span style="color:{_ERROR_COLOUR}">Export is off until the draft is valid: '
+                f"{html.escape(self._not_ready('is not valid yet'))}. Fix the fields marked in "
+                "red.</span>",
+            )
+            _set(self._export_json, "value", "")
+            _set(self._export_json, "disabled", True)
+            _set(self._copy, "value", "")
+            _set(self._download, "value", "")
+            _set(self._snippet, "value", "")
+            _set(self._snippet, "disabled", True)
+            return
+        text = message.to_json()
+        snippet = _snippet(self._snippet_kind.value, message)
+        _set(
+            self._export_status,
+            "value",
+            f'<span style="color:{_OK_COLOUR}">Ready: this is exactly what the API receives. '
+            f"The key is shown as ${API_KEY_ENV}.</span>",
+        )
+        _set(self._export_json, "disabled", False)
+        _set(self._export_json, "value", text)
+        _set(
+            self._copy,
+            "value",
+            _copy_button("Copy JSON", text) + " " + _copy_button("Copy snippet", snippet),
+        )
+        _set(self._download, "value", _download_link(text))
+        _set(self._snippet, "disabled", False)
+        _set(self._snippet, "value", snippet)
+
+    def _snippet_chosen(self, _change: Any) -> None:
+        self._export_stale = True
+        self._sync_export()
+
+    def _send_clicked(self) -> None:
+        try:
+            self.send()
+        except (ValueError, RuntimeError) as error:
+            _set(
+                self._send_result,
+                "value",
+                f'<span style="color:{_ERROR_COLOUR}">Not sent: {html.escape(str(error))}</span>',
+            )
+
+    def _import_pasted(self) -> None:
+        self._import(self._import_text.value)
+
+    def _import_uploaded(self, change: dict[str, Any]) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        try:
+            text = bytes(upload["content"]).decode("utf-8")
+        except UnicodeDecodeError:
+            self._import_said(
+                f"{upload['name']} is not UTF-8 text; export the message as JSON and try again",
+                ok=False,
+            )
+            return
+        finally:
+            self._import_file.value = ()
+        with self._quietly():
+            self._import_text.value = text
+        self._import(text, source=upload["name"])
+
+    def _import(self, text: str, *, source: str = "the pasted text") -> None:
+        if not text.strip():
+            self._import_said("nothing to load: paste a message's JSON first", ok=False)
+            return
+        try:
+            self.load(text)
+        except ValueError as error:  # ValidationError is a ValueError
+            self._import_said(
+                f"{source} was not loaded, your draft is unchanged. {_why(error)}", ok=False
+            )
+            return
+        self._import_said(f"Loaded {source}.", ok=True)
+
+    def _import_said(self, text: str, *, ok: bool) -> None:
+        colour = _OK_COLOUR if ok else _ERROR_COLOUR
+        body = html.escape(text).replace("\n", "<br>")
+        _set(self._import_result, "value", f'<div style="color:{colour}">{body}</div>')
+
+    def _sync_send_button(self) -> None:
+        ready = self.message is not None
+        _set(self._send_button, "disabled", self._sending or not ready)
+        if self._sending:
+            tip = "Sending…"
+        elif ready:
+            tip = "Send this message"
+        else:
+            tip = "Fix the problems listed above to send"
+        _set(self._send_button, "tooltip", tip)
+
+    def _send_in_background(
+        self, message: Message, key: str, sandbox: bool, future: Future[SendResult]
+    ) -> None:
+        try:
+            result = _deliver(message, key=key, sandbox=sandbox)
+        except Exception as error:  # shown to the user; a thread has no caller
+            text = _redact(str(error) or type(error).__name__, key)
+            if not _is_api_error(error):
+                text = f"could not send ({type(error).__name__}): {text}"
+            _set(
+                self._send_result,
+                "value",
+                f'<span style="color:{_ERROR_COLOUR}">{html.escape(text)}</span>',
+            )
+            self._sending = False
+            self._sync_send_button()
+            future.set_exception(error)
+            return
+        where = " (sandbox)" if sandbox else ""
+        _set(
+            self._send_result,
+            "value",
+            f'<span style="color:{_OK_COLOUR}">Sent{where}: message id '
+            f"<code>{html.escape(str(result.message_id))}</code>, status "
+            f"<b>{html.escape(str(result.status))}</b>, to {html.escape(str(result.recipient))}"
+            "</span>",
+        )
+        self._sending = False
+        self._sync_send_button()
+        future.set_result(result)
+
+
+def _summary_html(loose: list[str], listed: list[str], warnings: tuple[Any, ...]) -> str:
+    problems = loose + listed
+    if not problems:
+        head = f'<div style="color:{_OK_COLOUR}">Valid: ready to export and send.</div>'
+    else:
+        # Problems that no field shows are always listed; the others while there is room.
+        shown = loose + listed[: max(0, SUMMARY_LINES - len(loose))]
+        items = "".join(f"<li>{html.escape(text)}</li>" for text in shown)
+        more = len(problems) - len(shown)
+        tail = f"<li>… and {more} more, marked beside their fields</li>" if more > 0 else ""
+        noun = "problem" if len(problems) == 1 else "problems"
+        head = (
+            f'<div style="color:{_ERROR_COLOUR}">{len(problems)} {noun} to fix '
+            f'(nothing is lost meanwhile):<ul style="margin:0">{items}{tail}</ul></div>'
+        )
+    if warnings:
+        count = len(warnings)
+        head += (
+            f'<div class="aisoule-warning" style="color:{_WARNING_COLOUR}">{count} '
+            f"warning{'s' if count > 1 else ''}: valid, but see the notes beside the fields.</div>"
+        )
+    return head
+
+
+def _edit_choice(
+    choice: _Choice,
+    *,
+    title: str | None = None,
+    id: str | None = None,
+    description: str | None = None,
+) -> None:
+    if title is not None:
+        choice.title = title
+    if id is not None:
+        choice.id = id
+        choice.id_typed = True
+    if description is not None:
+        choice.description = description
+
+
+def _validate(source: Message | Mapping[str, Any] | str | bytes) -> Message:
+    """A Message from a Message, a payload dict or JSON text; raises a ValueError if bad."""
+    if isinstance(source, Message):
+        return source
+    if isinstance(source, str | bytes):
+        try:
+            data = json.loads(source)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"the text is not valid JSON ({error.msg} at line {error.lineno}, column "
+                f"{error.colno}); paste the payload exactly as exported"
+            ) from None
+        if not isinstance(data, dict):
+            raise ValueError(
+                f"the JSON is {type(data).__name__}, not an object; a message is a JSON "
+                'object such as {"to": ..., "type": "interactive", "interactive": {...}}'
+            )
+        source = data
+    if not isinstance(source, Mapping):
+        raise TypeError(
+            f"cannot load {type(source).__name__}; give a Message, a payload dict or JSON text"
+        )
+    return Message.model_validate(dict(source))
+
+
+def _why(error: ValueError) -> str:
+    if isinstance(error, ValidationError):
+        lines = [
+            f"{_join_path(tuple(item['loc'])) or 'message'}: {item['msg']}"
+            for item in error.errors(include_url=False)
+        ]
+        return f"It has {len(lines)} problem(s):\n" + "\n".join(lines)
+    return str(error)
+
+
+def _redact(text: str, key: str) -> str:
+    return text.replace(key, "[API key]") if key else text
+
+
+def _is_api_error(error: Exception) -> bool:
+    try:
+        from .errors import AisouleError
+    except ImportError:  # pragma: no cover - the errors module ships with the package
+        return False
+    return isinstance(error, AisouleError)
+
+
+def _deliver(message: Message, *, key: str, sandbox: bool) -> SendResult:
+    from .client import Client
+
+    client = Client.sandbox() if sandbox else Client(api_key=key)
+    with client:
+        result: SendResult = client.send(message)
+    return result
