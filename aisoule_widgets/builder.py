@@ -106,7 +106,8 @@ from .models import LIMITS, MEDIA_KINDS, Message, _slug, lint
 from .preview import embed_preview
 
 if TYPE_CHECKING:
-    from .client import SendResult
+    from .client import Client, SendResult
+    from .sandbox import SandboxTransport
 
 __all__ = ["FieldError", "MessageBuilder"]
 
@@ -354,10 +355,15 @@ def _join_path(loc: tuple[str | int, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _words(text: str) -> str:
+    """Text for an HTML text node: markup characters escaped, quotes left readable."""
+    return html.escape(text, quote=False)
+
+
 def _problem_html(errors: list[str], warnings: list[str]) -> str:
-    lines = [f'<div style="color:{_ERROR_COLOUR}">{html.escape(text)}</div>' for text in errors]
+    lines = [f'<div style="color:{_ERROR_COLOUR}">{_words(text)}</div>' for text in errors]
     lines += [
-        f'<div class="aisoule-warning" style="color:{_WARNING_COLOUR}">{html.escape(text)}</div>'
+        f'<div class="aisoule-warning" style="color:{_WARNING_COLOUR}">{_words(text)}</div>'
         for text in warnings
     ]
     if not lines:
@@ -432,7 +438,7 @@ def _copy_button(label: str, text: str) -> str:
         'onclick="navigator.clipboard.writeText(this.dataset.text).then('
         "() => { this.textContent = 'Copied'; }, "
         "() => { this.textContent = 'Copy blocked: select the text instead'; })\">"
-        f"{html.escape(label)}</button>"
+        f"{_words(label)}</button>"
     )
 
 
@@ -650,6 +656,7 @@ class MessageBuilder(traitlets.HasTraits):
         self._syncing = False
         self._sending = False
         self._send_thread: threading.Thread | None = None
+        self._sandbox_transport: SandboxTransport | None = None
         self._export_stale = True
         self._build()
         self._render()
@@ -828,16 +835,19 @@ class MessageBuilder(traitlets.HasTraits):
     def send(self) -> Future[SendResult]:
         """Send the message in the background (as the Send button does); returns a Future.
 
-        Uses the sandbox when the sandbox switch is on, else the key from the key field
-        or ``AISOULE_API_KEY``. The result or the error appears in the Send panel too.
+        With the sandbox switch on it goes to this builder's in-process sandbox (a typed
+        key such as ``sandbox-unauthorized`` shows its errors); otherwise to the API with
+        the key from the key field or ``AISOULE_API_KEY``. The result or the error
+        appears in the Send panel too.
         """
         message = self.message
         if message is None:
             raise ValueError(self._not_ready("cannot send yet"))
         if self._sending:
             raise RuntimeError("a send is already under way; wait for its result")
-        key = self._api_key.value or os.environ.get(API_KEY_ENV, "")
         sandbox = bool(self._sandbox.value)
+        typed = str(self._api_key.value)
+        key = typed if sandbox else typed or os.environ.get(API_KEY_ENV, "")
         if not sandbox and not key:
             raise ValueError(
                 f"no API key: type it in the key field, set {API_KEY_ENV}, "
@@ -1079,7 +1089,7 @@ class MessageBuilder(traitlets.HasTraits):
         def run(argument: Any) -> None:
             try:
                 handler(argument)
-            except (ValueError, IndexError, RuntimeError) as error:
+            except (ValueError, IndexError) as error:  # a refused action says why
                 self._tell(str(error))
             except Exception as error:  # an observer must never raise
                 self._tell(
@@ -1093,7 +1103,7 @@ class MessageBuilder(traitlets.HasTraits):
         _set(
             self._notice,
             "value",
-            f'<div style="color:{_ERROR_COLOUR}">{html.escape(text)}</div>' if text else "",
+            f'<div style="color:{_ERROR_COLOUR}">{_words(text)}</div>' if text else "",
         )
 
     def _refuse_if(self, reason: str) -> None:
@@ -1339,7 +1349,7 @@ class MessageBuilder(traitlets.HasTraits):
                 self._export_status,
                 "value",
                 f'<span style="color:{_ERROR_COLOUR}">Export is off until the draft is valid: '
-                f"{html.escape(self._not_ready('is not valid yet'))}. Fix the fields marked in "
+                f"{_words(self._not_ready('is not valid yet'))}. Fix the fields marked in "
                 "red.</span>",
             )
             _set(self._export_json, "value", "")
@@ -1379,7 +1389,7 @@ class MessageBuilder(traitlets.HasTraits):
             _set(
                 self._send_result,
                 "value",
-                f'<span style="color:{_ERROR_COLOUR}">Not sent: {html.escape(str(error))}</span>',
+                f'<span style="color:{_ERROR_COLOUR}">Not sent: {_words(str(error))}</span>',
             )
 
     def _import_pasted(self) -> None:
@@ -1419,7 +1429,7 @@ class MessageBuilder(traitlets.HasTraits):
 
     def _import_said(self, text: str, *, ok: bool) -> None:
         colour = _OK_COLOUR if ok else _ERROR_COLOUR
-        body = html.escape(text).replace("\n", "<br>")
+        body = _words(text).replace("\n", "<br>")
         _set(self._import_result, "value", f'<div style="color:{colour}">{body}</div>')
 
     def _sync_send_button(self) -> None:
@@ -1433,11 +1443,23 @@ class MessageBuilder(traitlets.HasTraits):
             tip = "Fix the problems listed above to send"
         _set(self._send_button, "tooltip", tip)
 
+    def _client(self, key: str, *, sandbox: bool) -> Client:
+        from .client import Client
+
+        if not sandbox:
+            return Client(api_key=key)
+        if self._sandbox_transport is None:
+            from .sandbox import SandboxTransport
+
+            self._sandbox_transport = SandboxTransport()
+        return Client.sandbox(self._sandbox_transport, api_key=key or None)
+
     def _send_in_background(
         self, message: Message, key: str, sandbox: bool, future: Future[SendResult]
     ) -> None:
         try:
-            result = _deliver(message, key=key, sandbox=sandbox)
+            with self._client(key, sandbox=sandbox) as client:
+                result = client.send(message)
         except Exception as error:  # shown to the user; a thread has no caller
             text = _redact(str(error) or type(error).__name__, key)
             if not _is_api_error(error):
@@ -1445,7 +1467,7 @@ class MessageBuilder(traitlets.HasTraits):
             _set(
                 self._send_result,
                 "value",
-                f'<span style="color:{_ERROR_COLOUR}">{html.escape(text)}</span>',
+                f'<span style="color:{_ERROR_COLOUR}">{_words(text)}</span>',
             )
             self._sending = False
             self._sync_send_button()
@@ -1456,8 +1478,8 @@ class MessageBuilder(traitlets.HasTraits):
             self._send_result,
             "value",
             f'<span style="color:{_OK_COLOUR}">Sent{where}: message id '
-            f"<code>{html.escape(str(result.message_id))}</code>, status "
-            f"<b>{html.escape(str(result.status))}</b>, to {html.escape(str(result.recipient))}"
+            f"<code>{_words(str(result.message_id))}</code>, status "
+            f"<b>{_words(str(result.status))}</b>, to {_words(str(result.recipient))}"
             "</span>",
         )
         self._sending = False
@@ -1472,7 +1494,7 @@ def _summary_html(loose: list[str], listed: list[str], warnings: tuple[Any, ...]
     else:
         # Problems that no field shows are always listed; the others while there is room.
         shown = loose + listed[: max(0, SUMMARY_LINES - len(loose))]
-        items = "".join(f"<li>{html.escape(text)}</li>" for text in shown)
+        items = "".join(f"<li>{_words(text)}</li>" for text in shown)
         more = len(problems) - len(shown)
         tail = f"<li>… and {more} more, marked beside their fields</li>" if more > 0 else ""
         noun = "problem" if len(problems) == 1 else "problems"
@@ -1550,12 +1572,3 @@ def _is_api_error(error: Exception) -> bool:
     except ImportError:  # pragma: no cover - the errors module ships with the package
         return False
     return isinstance(error, AisouleError)
-
-
-def _deliver(message: Message, *, key: str, sandbox: bool) -> SendResult:
-    from .client import Client
-
-    client = Client.sandbox() if sandbox else Client(api_key=key)
-    with client:
-        result: SendResult = client.send(message)
-    return result
