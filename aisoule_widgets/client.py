@@ -97,9 +97,10 @@ class RateLimit:
     @classmethod
     def from_headers(cls, headers: httpx.Headers) -> RateLimit:
         def number(name: str) -> int | None:
+            value = headers.get(name)
             try:
-                return int(float(headers[name]))
-            except (KeyError, ValueError):
+                return None if value is None else int(float(value))
+            except ValueError:
                 return None
 
         return cls(

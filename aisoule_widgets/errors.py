@@ -185,15 +185,20 @@ def _error_class(status: int, code: str | None) -> type[APIStatusError]:
 def parse_body(response: httpx.Response) -> object:
     """The body as JSON when it is JSON, else its text ("" when empty); never raises."""
     try:
-        text = response.text
-    except (UnicodeDecodeError, LookupError, httpx.ResponseNotRead):
+        content = response.content
+    except httpx.ResponseNotRead:
         return ""
-    if not text.strip():
+    if not content.strip():
         return ""
     try:
-        return json.loads(text)
+        # From the bytes: json detects UTF-8/16/32 itself, and this is the hot path.
+        return json.loads(content)
     except ValueError:
-        return text
+        pass
+    try:
+        return response.text
+    except (UnicodeDecodeError, LookupError):
+        return content.decode("utf-8", errors="replace")
 
 
 def _error_object(body: object) -> Mapping[str, Any]:

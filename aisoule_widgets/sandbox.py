@@ -414,6 +414,9 @@ def verify_webhook(body: bytes, signature: str, secret: str) -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real API
+    # Headers and body go out in two writes; with Nagle on, the second waits for the
+    # client's delayed ACK (about 40 ms per request).
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def _answer(self) -> None:
@@ -443,6 +446,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = False  # server_close() joins them, so nothing outlives stop()
+    request_queue_size = 128  # many clients connect at once; the default 5 drops some
 
     def __init__(
         self, address: tuple[str, int], transport: SandboxTransport, *, verbose: bool
