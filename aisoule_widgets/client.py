@@ -180,17 +180,23 @@ def _build(
 
 
 def _server_wait(response: httpx.Response, now: float) -> float | None:
-    """The wait a 429 (or 503) asks for: body, then Retry-After, then X-RateLimit-Reset."""
-    body = parse_body(response)
-    error = body.get("error") if isinstance(body, Mapping) else None
-    hints: list[Any] = [error.get("retry_after_seconds") if isinstance(error, Mapping) else None]
+    """The wait an answer asks for: body, Retry-After, then X-RateLimit-Reset (429 only).
+
+    Every answer carries X-RateLimit-Reset, so for a 5xx it says nothing about when the
+    server will be back; only Retry-After does.
+    """
+    hints: list[Any] = []
+    if response.status_code == 429:
+        body = parse_body(response)
+        error = body.get("error") if isinstance(body, Mapping) else None
+        hints.append(error.get("retry_after_seconds") if isinstance(error, Mapping) else None)
     retry_after = response.headers.get("retry-after")
     hints.append(retry_after)
     if retry_after is not None:
         with contextlib.suppress(TypeError, ValueError, IndexError):
             hints.append(email.utils.parsedate_to_datetime(retry_after).timestamp() - now)
     reset = response.headers.get("x-ratelimit-reset")
-    if reset is not None:
+    if reset is not None and response.status_code == 429:
         with contextlib.suppress(ValueError):
             hints.append(float(reset) - now)
     for hint in hints:

@@ -19,18 +19,18 @@ and the real limits on ``/v1/messages`` (5 requests/s burst, 300/min; other rout
 120/min; a 429 carries ``retry_after_seconds``), ``GET /v1/status`` and
 ``GET /v1/profile``. Magic values simulate failures:
 
-========================  =========================================================
-API key ``sandbox-unauthorized``   401 ``unauthorized``
-API key ``sandbox-forbidden``      403 ``forbidden``
-recipient ``15550000500``          500 with the older ``{"message", "status"}`` body
-recipient ``15550000503``          503 with a gateway's HTML page
-recipient ``15550000408``          no answer: in process ``httpx.ReadTimeout``; served,
-                                   the socket is held until the client gives up
-========================  =========================================================
+- API key ``sandbox-unauthorized`` (`UNAUTHORIZED_KEY`): 401 ``unauthorized``
+- API key ``sandbox-forbidden`` (`FORBIDDEN_KEY`): 403 ``forbidden``
+- recipient ``15550000500`` (`SERVER_ERROR_RECIPIENT`): 500 with the older
+  ``{"message", "status"}`` body
+- recipient ``15550000503`` (`UNAVAILABLE_RECIPIENT`): 503 with a gateway's HTML page
+- recipient ``15550000408`` (`TIMEOUT_RECIPIENT`): no answer; in process the transport
+  raises ``httpx.ReadTimeout``, served the socket is held until the client gives up
 
 A request repeating an ``Idempotency-Key`` gets the first answer again, so a retried
 send is delivered once. Taps are not documented by AISoule: see
-`aisoule_widgets.webhooks.ASSUMED_SHAPE`.
+`aisoule_widgets.webhooks.ASSUMED_SHAPE`. `sign_webhook` and `verify_webhook` sign and
+check an event body as AISoule does (``X-AISoule-Signature: sha256=<hex HMAC>``).
 """
 
 from __future__ import annotations

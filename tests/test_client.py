@@ -319,6 +319,17 @@ async def test_gateway_errors_are_retried_then_raised(kind: str, code: int) -> N
 
 @pytest.mark.anyio
 @KINDS
+async def test_a_503_honours_retry_after_but_not_the_rate_limit_reset(kind: str) -> None:
+    reset = str(int(time.time()) + 50)
+    _, sleeps = await send(kind, Server(status(503, None, **{"Retry-After": "4"}), ok()))
+    assert sleeps == [4.0]
+    _, sleeps = await send(kind, Server(status(503, None, **{"X-RateLimit-Reset": reset}), ok()))
+    low, high = backoff(0)
+    assert low <= sleeps[0] <= high
+
+
+@pytest.mark.anyio
+@KINDS
 @pytest.mark.parametrize("code", [400, 401, 403, 404, 409, 422])
 async def test_client_errors_are_never_retried(kind: str, code: int) -> None:
     server = Server(status(code, {"success": False, "error": {"code": "x", "message": "no"}}))

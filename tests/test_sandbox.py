@@ -13,6 +13,7 @@ import pydantic
 import pytest
 
 from aisoule_widgets import AsyncClient, Client, Message, SandboxTransport
+from aisoule_widgets import sandbox as sandbox_module
 from aisoule_widgets.sandbox import (
     FORBIDDEN_KEY,
     MESSAGES_PER_MINUTE,
@@ -380,3 +381,18 @@ def test_the_sandbox_client_points_nowhere_real() -> None:
     with Client.sandbox() as client:
         assert repr(client).startswith(f"<Client base_url='{SANDBOX_BASE_URL}'")
         assert client.status()["sandbox"] is True
+
+
+def test_the_docstring_lists_every_magic_value() -> None:
+    doc = sandbox_module.__doc__ or ""
+    for name in (
+        "UNAUTHORIZED_KEY",
+        "FORBIDDEN_KEY",
+        "SERVER_ERROR_RECIPIENT",
+        "UNAVAILABLE_RECIPIENT",
+        "TIMEOUT_RECIPIENT",
+    ):
+        value = getattr(sandbox_module, name)
+        assert f"``{value}`` (`{name}`)" in doc, name
+    for recipient in (SERVER_ERROR_RECIPIENT, UNAVAILABLE_RECIPIENT, TIMEOUT_RECIPIENT):
+        assert Message.model_validate({**BUTTONS, "to": recipient}).to == recipient
