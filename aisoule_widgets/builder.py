@@ -1054,15 +1054,21 @@ class MessageBuilder(traitlets.HasTraits):
     def _wire(self) -> None:
         draft = self._draft
         self._bind(self._type, lambda v: setattr(draft, "kind", v))
-        self._bind(self._to.control, lambda v: setattr(draft, "to", v))
+        self._bind(self._to.control, lambda v: setattr(draft, "to", v), alone=self._to)
         self._bind(self._header_kind, lambda v: setattr(draft, "header_kind", v))
-        self._bind(self._header.control, lambda v: setattr(draft, "header_text", v))
+        self._bind(
+            self._header.control, lambda v: setattr(draft, "header_text", v), alone=self._header
+        )
         self._bind(self._media_source, lambda v: setattr(draft, "media_source", v))
         self._bind(self._media, lambda v: draft.media.__setitem__(draft.media_source, v))
         self._bind(self._filename, lambda v: setattr(draft, "filename", v))
-        self._bind(self._body.control, lambda v: setattr(draft, "body", v))
-        self._bind(self._footer.control, lambda v: setattr(draft, "footer", v))
-        self._bind(self._menu_button.control, lambda v: setattr(draft, "menu_button", v))
+        self._bind(self._body.control, lambda v: setattr(draft, "body", v), alone=self._body)
+        self._bind(self._footer.control, lambda v: setattr(draft, "footer", v), alone=self._footer)
+        self._bind(
+            self._menu_button.control,
+            lambda v: setattr(draft, "menu_button", v),
+            alone=self._menu_button,
+        )
         self._on_click(self._add_button, self.add_button)
         self._on_click(self._add_section, self.add_section)
         self._on_click(self._import_load, self._import_pasted)
@@ -1071,12 +1077,18 @@ class MessageBuilder(traitlets.HasTraits):
         self._tools.observe(self._guarded(lambda _: self._sync_export()), names="selected_index")
         self._snippet_kind.observe(self._guarded(self._snippet_chosen), names="value")
 
-    def _bind(self, control: Any, apply: Callable[[Any], None]) -> None:
-        """Route a control's edits to the draft, then render once."""
+    def _bind(
+        self, control: Any, apply: Callable[[Any], None], *, alone: _Field | None = None
+    ) -> None:
+        """Route a control's edits to the draft, then render once.
+
+        ``alone``: the field whose edits change no other control but its counter (no id
+        follows it), so a keystroke there leaves every other control alone.
+        """
 
         def changed(change: dict[str, Any]) -> None:
             if not self._syncing:
-                self._edit(lambda: apply(change["new"]))
+                self._edit(lambda: apply(change["new"]), alone=alone)
 
         control.observe(self._guarded(changed), names="value")
 
@@ -1144,10 +1156,10 @@ class MessageBuilder(traitlets.HasTraits):
 
     # --- one edit, one render -------------------------------------------------------------------
 
-    def _edit(self, apply: Callable[[], Any]) -> None:
+    def _edit(self, apply: Callable[[], Any], *, alone: _Field | None = None) -> None:
         apply()
         self._tell("")
-        self._render()
+        self._render(alone)
 
     @contextlib.contextmanager
     def _quietly(self) -> Iterator[None]:
@@ -1158,7 +1170,7 @@ class MessageBuilder(traitlets.HasTraits):
         finally:
             self._syncing = False
 
-    def _render(self) -> None:
+    def _render(self, alone: _Field | None = None) -> None:
         draft = self._draft
         draft.fill_ids()
         payload = draft.payload()
@@ -1175,8 +1187,11 @@ class MessageBuilder(traitlets.HasTraits):
             )
         warnings = tuple(lint(message)) if message is not None else ()
         with self._quietly():
-            self._sync_structure()
-            self._sync_values()
+            if alone is None:
+                self._sync_structure()
+                self._sync_values()
+            else:
+                alone.show(alone.control.value)
             self._show_problems(errors, warnings)
             _set(self._preview, "value", embed_preview(payload, theme=self._theme))
         self.set_trait("errors", errors)
@@ -1221,7 +1236,11 @@ class MessageBuilder(traitlets.HasTraits):
     def _new_section_editor(self, index: int) -> _SectionEditor:
         editor = _SectionEditor(index, self._look)
         draft = self._draft
-        self._bind(editor.title.control, lambda v: setattr(draft.sections[index], "title", v))
+        self._bind(
+            editor.title.control,
+            lambda v: setattr(draft.sections[index], "title", v),
+            alone=editor.title,
+        )
         self._on_click(editor.up, lambda: self.move_section(index, -1))
         self._on_click(editor.down, lambda: self.move_section(index, 1))
         self._on_click(editor.remove, lambda: self.remove_section(index))
@@ -1238,7 +1257,11 @@ class MessageBuilder(traitlets.HasTraits):
         assert editor.description is not None
         self._bind(editor.title.control, lambda v: setattr(row(), "title", v))
         self._bind(editor.id.control, lambda v: _edit_choice(row(), id=v))
-        self._bind(editor.description.control, lambda v: setattr(row(), "description", v))
+        self._bind(
+            editor.description.control,
+            lambda v: setattr(row(), "description", v),
+            alone=editor.description,
+        )
         self._on_click(editor.up, lambda: self.move_row(section, index, -1))
         self._on_click(editor.down, lambda: self.move_row(section, index, 1))
         self._on_click(editor.remove, lambda: self.remove_row(section, index))
