@@ -23,20 +23,16 @@ __all__ = ["format_body", "format_inline"]
 # Code first: its content is shown as typed, markers and all.
 _CODE = re.compile(r"```(.+?)```|`([^`]+)`")
 
-# Emphasis: the marker touches its word on the inside and no word on the outside.
-# The content may hold other markers (they nest) but not its own.
-_EMPHASIS = {
-    "*": ("<strong>", "</strong>"),
-    "_": ("<em>", "</em>"),
-    "~": ("<s>", "</s>"),
-}
-_EMPHASIS_PATTERNS = [
-    (
-        re.compile(rf"(?<!\w){m}([^\s{m}]|[^\s{m}][^{m}]*?[^\s{m}]){m}(?!\w)"),
-        tags,
+# Emphasis: the marker touches its word on the inside and no word on the outside; the
+# content may hold other markers (they nest) but not its own. One pattern for the three,
+# each branch opening with its literal marker so the search skips ahead fast.
+_TAGS = {"*": ("<strong>", "</strong>"), "_": ("<em>", "</em>"), "~": ("<s>", "</s>")}
+_EMPHASIS = re.compile(
+    "|".join(
+        rf"{m}(?<!\w{m})([^\s{m}]|[^\s{m}][^{m}]*?[^\s{m}]){m}(?!\w)" for m in map(re.escape, _TAGS)
     )
-    for m, tags in ((re.escape(k), v) for k, v in _EMPHASIS.items())
-]
+)
+_MARKERS = list(_TAGS)  # group n of _EMPHASIS belongs to the n-th marker
 
 # Block prefixes, matched on the raw line. What follows the prefix is formatted inline.
 _BULLET = re.compile(r"[*-] (.*)")
@@ -118,18 +114,15 @@ def _emphasis(escaped: str) -> str:
     Escaping only adds ``&...;`` entities, which hold no marker and keep the word
     boundaries (``&`` and ``;`` are not word characters, like ``<`` and ``>``).
     """
+    if not any(marker in escaped for marker in _MARKERS):
+        return escaped
     out: list[str] = []
     position = 0
-    while True:
-        found = [
-            (match, tags)
-            for pattern, tags in _EMPHASIS_PATTERNS
-            if (match := pattern.search(escaped, position)) is not None
-        ]
-        if not found:
-            out.append(escaped[position:])
-            return "".join(out)
-        match, (opening, closing) = min(found, key=lambda item: item[0].start())
+    for match in _EMPHASIS.finditer(escaped):
+        group = match.lastindex or 1
+        opening, closing = _TAGS[_MARKERS[group - 1]]
         out.append(escaped[position : match.start()])
-        out.append(f"{opening}{_emphasis(match.group(1))}{closing}")
+        out.append(f"{opening}{_emphasis(match.group(group))}{closing}")
         position = match.end()
+    out.append(escaped[position:])
+    return "".join(out)

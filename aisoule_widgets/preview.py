@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .filters import FILTERS
 from .webhooks import ASSUMED_SHAPE, choices, reply_event
@@ -212,6 +213,14 @@ def _template() -> jinja2.Template:
         keep_trailing_newline=True,
     )
     environment.filters.update(FILTERS)
+    # Icons are static SVG: read once, inserted as is (an {% include %} costs a new
+    # template context each time, and the reply bubbles would pay it per choice).
+    environment.globals["icons"] = {
+        name.removeprefix("icon-").removesuffix(".svg"): Markup(
+            environment.loader.get_source(environment, name)[0].strip()  # type: ignore[union-attr]
+        )
+        for name in environment.list_templates(extensions=["svg"])
+    }
     return environment.get_template(TEMPLATE)
 
 

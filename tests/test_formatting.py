@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from aisoule_widgets.filters import pretty_json
 from aisoule_widgets.formatting import format_body
 
 
@@ -174,3 +176,18 @@ def test_output_is_well_formed_and_shows_only_what_was_typed(text: str) -> None:
 def test_text_without_markup_is_shown_exactly(text: str) -> None:
     assume(not re.match(r"\d+\. ", text))  # a numbered item, the one prefix left
     assert html.unescape(format_body(text)) == text
+
+
+# --- the preview's JSON printer -----------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(json_values)
+@example({"event": "message.received", "data": {"body": 'é\u2028"<', "n": [], "m": {}}})
+def test_pretty_json_prints_what_json_dumps_prints(value: object) -> None:
+    assert pretty_json(value) == json.dumps(value, indent=2, ensure_ascii=False)

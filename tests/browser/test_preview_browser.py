@@ -241,11 +241,15 @@ def test_a_header_image_that_loads_covers_the_placeholder(page: Page) -> None:
 def test_a_header_image_that_fails_leaves_a_tidy_placeholder(offline: Page) -> None:
     _show(offline, _image_message("https://media.example.com/gone/summer-sale.jpg"))
     offline.wait_for_function("document.querySelector('.media img').complete")
+    image = offline.locator(".media img")
 
-    assert offline.locator(".media img").evaluate("i => i.naturalWidth") == 0
-    placeholder = offline.locator(".media-placeholder")
-    expect(placeholder).to_be_visible()
-    expect(placeholder).to_have_text("summer-sale.jpg")
+    assert image.evaluate("i => i.naturalWidth") == 0
+    # A broken image draws its ::before/::after: the placeholder, over the broken glyph.
+    assert image.evaluate("i => getComputedStyle(i, '::after').content") == '"summer-sale.jpg"'
+    assert "data:image/svg+xml" in image.evaluate(
+        "i => getComputedStyle(i, '::before').backgroundImage"
+    )
+    expect(offline.locator(".media-placeholder")).to_have_text("summer-sale.jpg")
 
 
 def test_right_to_left_text_is_laid_out_right_to_left(offline: Page) -> None:
