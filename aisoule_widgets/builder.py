@@ -77,6 +77,7 @@ CSS classes, for browser tests (each is on every control of its kind):
 ``aisoule-import-result``   what the import did, or why it did not
 ``aisoule-api-key``         API key (password field)
 ``aisoule-sandbox``         send to the in-process sandbox instead of the API
+``aisoule-send-status``     why Send is off
 ``aisoule-send``            the Send button
 ``aisoule-send-result``     message id and status, or the error in words
 =========================== ===========================================================
@@ -113,6 +114,7 @@ __all__ = ["FieldError", "MessageBuilder"]
 
 DEFAULT_THEME = "light"
 API_KEY_ENV = "AISOULE_API_KEY"
+LABEL_WIDTH = "90px"  # the labels of the top fields line up
 SUMMARY_LINES = 6  # problems listed in the summary before "and N more"
 KINDS = ("button", "list")
 HEADER_CHOICES = ("none", "text", *MEDIA_KINDS)
@@ -469,6 +471,8 @@ class _Look:
         self.indented = widgets.Layout(margin="0 0 0 24px")
         self.framed = widgets.Layout(border="1px solid #ddd", padding="4px", margin="4px 0")
         self.text = TextStyle()
+        self.labelled = TextStyle(description_width=LABEL_WIDTH)
+        self.labelled_layout = widgets.Layout(width="440px")
         self.html = HTMLStyle()
         self.button = ButtonStyle()
 
@@ -512,9 +516,25 @@ def _set(widget: Any, name: str, value: Any) -> None:
 
 
 def _text(
-    css: str, look: _Look, placeholder: str, *, limit: int | None, layout: Any = None
+    css: str,
+    look: _Look,
+    placeholder: str,
+    *,
+    limit: int | None,
+    layout: Any = None,
+    label: str = "",
 ) -> _Field:
-    control = widgets.Text(placeholder=placeholder, layout=layout or look.plain, style=look.text)
+    if label:
+        control = widgets.Text(
+            description=label,
+            placeholder=placeholder,
+            layout=look.labelled_layout,
+            style=look.labelled,
+        )
+    else:
+        control = widgets.Text(
+            placeholder=placeholder, layout=layout or look.plain, style=look.text
+        )
     return _Field(control, css, look, limit=limit)
 
 
@@ -889,7 +909,7 @@ class MessageBuilder(traitlets.HasTraits):
         )
         self._type.add_class("aisoule-type")
         self._to = _text(
-            "aisoule-to", look, "Recipient: 918856879188 (country code first)", limit=None
+            "aisoule-to", look, "918856879188 (country code first)", limit=None, label="To"
         )
         self._to_problems = _problem_line(look)
 
@@ -897,9 +917,16 @@ class MessageBuilder(traitlets.HasTraits):
             options=_header_options(self._draft.kind, self._draft.header_kind),
             value=self._draft.header_kind,
             description="Header",
+            style={"description_width": LABEL_WIDTH},
         )
         self._header_kind.add_class("aisoule-header-kind")
-        self._header = _text("aisoule-header-text", look, "Header text", limit=LIMITS.header_text)
+        self._header = _text(
+            "aisoule-header-text",
+            look,
+            "Bold line above the body",
+            limit=LIMITS.header_text,
+            label="Header text",
+        )
         self._header_text_row = widgets.HBox(self._header.parts)
         self._media_source = widgets.ToggleButtons(
             options=(("Link", "link"), ("Media id", "id")), value=self._draft.media_source
@@ -916,16 +943,24 @@ class MessageBuilder(traitlets.HasTraits):
 
         self._body = _Field(
             widgets.Textarea(
+                description="Body",
                 placeholder="Message text: *bold*, _italic_, ~strike~, ```mono```",
                 rows=4,
                 layout=widgets.Layout(width="100%"),
+                style=look.labelled,
             ),
             "aisoule-body",
             look,
             limit=LIMITS.body,
         )
         self._body_problems = _problem_line(look)
-        self._footer = _text("aisoule-footer", look, "Footer (optional)", limit=LIMITS.footer)
+        self._footer = _text(
+            "aisoule-footer",
+            look,
+            "Small grey text (optional)",
+            limit=LIMITS.footer,
+            label="Footer",
+        )
         self._footer_problems = _problem_line(look)
 
         self._add_button = widgets.Button(description="Add button", icon="plus")
@@ -939,7 +974,11 @@ class MessageBuilder(traitlets.HasTraits):
         self._button_editors: list[_ChoiceEditor] = []
 
         self._menu_button = _text(
-            "aisoule-menu-button", look, "Menu button label", limit=LIMITS.menu_button
+            "aisoule-menu-button",
+            look,
+            "Opens the list",
+            limit=LIMITS.menu_button,
+            label="Menu button",
         )
         self._menu_button_problems = _problem_line(look)
         self._add_section = widgets.Button(description="Add section", icon="plus")
@@ -1049,7 +1088,11 @@ class MessageBuilder(traitlets.HasTraits):
         self._send_button.add_class("aisoule-send")
         self._send_result = widgets.HTML()
         self._send_result.add_class("aisoule-send-result")
-        return widgets.VBox([self._api_key, self._sandbox, self._send_button, self._send_result])
+        self._send_status = widgets.HTML()
+        self._send_status.add_class("aisoule-send-status")
+        return widgets.VBox(
+            [self._api_key, self._sandbox, self._send_status, self._send_button, self._send_result]
+        )
 
     def _wire(self) -> None:
         draft = self._draft
@@ -1465,6 +1508,13 @@ class MessageBuilder(traitlets.HasTraits):
         else:
             tip = "Fix the problems listed above to send"
         _set(self._send_button, "tooltip", tip)
+        status = (
+            ""
+            if ready
+            else f'<span style="color:{_ERROR_COLOUR}">Send is off until the draft is valid: '
+            f"{len(self.errors)} problem(s) to fix, listed above.</span>"
+        )
+        _set(self._send_status, "value", status)
 
     def _client(self, key: str, *, sandbox: bool) -> Client:
         from .client import Client

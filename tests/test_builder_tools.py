@@ -266,6 +266,7 @@ def test_send_is_off_while_the_draft_is_invalid() -> None:
 
     assert builder._send_button.disabled
     assert "Fix the problems" in builder._send_button.tooltip
+    assert "Send is off until the draft is valid: 2 problem(s)" in builder._send_status.value
     builder._send_button.click()
     assert "Not sent: the draft cannot send yet" in builder._send_result.value
 
