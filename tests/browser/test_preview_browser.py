@@ -261,6 +261,35 @@ def test_right_to_left_text_is_laid_out_right_to_left(offline: Page) -> None:
     expect(offline.locator(".document-name")).to_have_text("فاتورة-2026.pdf")
 
 
+def _fonts(page: Page, selector: str) -> dict[str, int]:
+    """The fonts Chromium drew a node's text with, and how many glyphs each."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {font["familyName"]: font["glyphCount"] for font in fonts}
+
+
+def test_emoji_are_drawn_in_colour_and_digits_are_not(offline: Page) -> None:
+    text = "Call 123 #4 \U0001f335\U0001f44d\U0001f3fd\U0001f1e6\U0001f1ea"
+    _show(offline, _buttons_with_body(text))
+
+    fonts = _fonts(offline, ".body")
+
+    # Three emoji (a cactus, a thumb with a skin tone, a flag), one glyph each, in colour;
+    # the digits and "#" stay in the text font although the emoji font also has them.
+    assert fonts.pop("Noto Color Emoji") == 3
+    assert sum(fonts.values()) == len("Call 123 #4 ")
+
+
+def _buttons_with_body(text: str) -> dict[str, Any]:
+    payload = load_payload("aisoule_buttons")
+    payload["interactive"]["body"] = {"text": text}
+    return payload
+
+
 def test_the_dark_theme_paints_dark_bubbles(offline: Page) -> None:
     _show(offline, load_payload("aisoule_buttons"), theme="dark")
 
