@@ -160,6 +160,14 @@ def _payload(message: Message | Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
+def _headers(options: _Options) -> dict[str, str]:
+    """Headers every request carries, set once on the httpx client (merging is not free)."""
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    if options.api_key:
+        headers["Authorization"] = f"Bearer {options.api_key}"
+    return headers
+
+
 def _build(
     http: httpx.Client | httpx.AsyncClient,
     options: _Options,
@@ -167,12 +175,8 @@ def _build(
     path: str,
     payload: dict[str, Any] | None = None,
 ) -> httpx.Request:
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
-    if payload is not None:
-        # One key per send, reused by its retries, so AISoule can drop duplicates.
-        headers["Idempotency-Key"] = str(uuid.uuid4())
-    if options.api_key:
-        headers["Authorization"] = f"Bearer {options.api_key}"
+    # One key per send, reused by its retries, so AISoule can drop duplicates.
+    headers = None if payload is None else {"Idempotency-Key": str(uuid.uuid4())}
     request = http.build_request(method, path, json=payload, headers=headers)
     if not options.api_key:
         raise missing_key_error(request)
@@ -317,7 +321,10 @@ class Client:
     ) -> None:
         self._options = _Options.resolve(api_key, base_url, max_retries, retry_ambiguous)
         self._http = httpx.Client(
-            base_url=self._options.base_url, timeout=timeout, transport=transport
+            base_url=self._options.base_url,
+            headers=_headers(self._options),
+            timeout=timeout,
+            transport=transport,
         )
         self._sleep: Callable[[float], None] = time.sleep
 
@@ -409,7 +416,10 @@ class AsyncClient:
     ) -> None:
         self._options = _Options.resolve(api_key, base_url, max_retries, retry_ambiguous)
         self._http = httpx.AsyncClient(
-            base_url=self._options.base_url, timeout=timeout, transport=transport
+            base_url=self._options.base_url,
+            headers=_headers(self._options),
+            timeout=timeout,
+            transport=transport,
         )
         self._sleep: Callable[[float], Any] = anyio.sleep
 
