@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, ViewportSize
 
 from aisoule_widgets.models import Message
 from aisoule_widgets.preview import render_preview
+from tests.browser import jupyter_shots
 from tests.browser.chromium import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +80,8 @@ def main() -> int:
         for shot in SHOTS:
             for theme in THEMES:
                 print(shot(browser, theme).relative_to(ROOT))
+        for app_shot in jupyter_shots.SHOTS:  # the builder in JupyterLab and Voila
+            print(app_shot(browser).relative_to(ROOT))
     return 0
 
 
