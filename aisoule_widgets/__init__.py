@@ -43,9 +43,11 @@ _EXPORTS = {
     "MessageBuilder": "builder",
     "NotFoundError": "errors",
     "PermissionDeniedError": "errors",
+    "RateLimit": "client",
     "RateLimitError": "errors",
     "Reply": "models",
     "Row": "models",
+    "SandboxServer": "sandbox",
     "SandboxTransport": "sandbox",
     "Section": "models",
     "SendResult": "client",
@@ -57,6 +59,7 @@ _EXPORTS = {
     "render_preview": "preview",
     "reply_event": "webhooks",
     "save_preview": "preview",
+    "verify_signature": "webhooks",
 }
 
 __all__ = [
@@ -87,9 +90,11 @@ __all__ = [
     "MessageBuilder",
     "NotFoundError",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "Reply",
     "Row",
+    "SandboxServer",
     "SandboxTransport",
     "Section",
     "SendResult",
@@ -102,6 +107,7 @@ __all__ = [
     "render_preview",
     "reply_event",
     "save_preview",
+    "verify_signature",
 ]
 
 if TYPE_CHECKING:
@@ -111,6 +117,7 @@ if TYPE_CHECKING:
     from .client import (
         AsyncClient,
         Client,
+        RateLimit,
         SendResult,
     )
     from .errors import (
@@ -155,10 +162,12 @@ if TYPE_CHECKING:
         save_preview,
     )
     from .sandbox import (
+        SandboxServer,
         SandboxTransport,
     )
     from .webhooks import (
         reply_event,
+        verify_signature,
     )
 
 

@@ -37,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sandbox":
         from .sandbox import main as serve
 
-        return serve(["--port", str(args.port)])
+        return serve(
+            ["--port", str(args.port), *(["--no-rate-limits"] if args.no_rate_limits else [])]
+        )
     if args.command == "schema":
         print(schema_text(), end="")
         return OK
@@ -88,7 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     send.add_argument("--base-url", help="API base URL (default: AISOULE_BASE_URL or AISoule's)")
     sandbox = commands.add_parser("sandbox", help="serve the sandbox API on 127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8787)
+    sandbox.add_argument("--port", type=int, default=8787, help="0 picks a free port")
+    sandbox.add_argument(
+        "--no-rate-limits", action="store_true", help="accept any number of requests"
+    )
     commands.add_parser("schema", help="print the JSON Schema of a message")
     return parser
 

@@ -29,16 +29,13 @@ and the real limits on ``/v1/messages`` (5 requests/s burst, 300/min; other rout
 
 A request repeating an ``Idempotency-Key`` gets the first answer again, so a retried
 send is delivered once. Taps are not documented by AISoule: see
-`aisoule_widgets.webhooks.ASSUMED_SHAPE`. `sign_webhook` and `verify_webhook` sign and
-check an event body as AISoule does (``X-AISoule-Signature: sha256=<hex HMAC>``).
+`aisoule_widgets.webhooks.ASSUMED_SHAPE`.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
-import hmac
 import json
 import math
 import secrets
@@ -73,8 +70,6 @@ __all__ = [
     "SandboxTransport",
     "SentMessage",
     "main",
-    "sign_webhook",
-    "verify_webhook",
 ]
 
 #: Where `Client.sandbox()` points; `.invalid` can never resolve, so nothing leaks out.
@@ -397,16 +392,6 @@ def _profile() -> dict[str, Any]:
 
 
 # --- webhook signatures --------------------------------------------------------------------
-
-
-def sign_webhook(body: bytes, secret: str) -> str:
-    """The ``X-AISoule-Signature`` value for a raw webhook body: ``sha256=<hex HMAC>``."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def verify_webhook(body: bytes, signature: str, secret: str) -> bool:
-    """True when ``signature`` (the header's value) matches the raw body; constant time."""
-    return hmac.compare_digest(sign_webhook(body, secret), signature.strip())
 
 
 # --- the served app ----------------------------------------------------------------------

@@ -6,15 +6,29 @@ shows it beside the phone and the sandbox emits it, so both always agree.
 AISoule documents its inbound envelope (``message.received``) but not how a tap looks
 inside it; this puts Meta's ``button_reply`` / ``list_reply`` object in that envelope.
 `ASSUMED_SHAPE` says so in words, and every place that shows the event shows that too.
+
+On your server, check that an event really comes from AISoule before acting on it::
+
+    verify_signature(request.body, request.headers["X-AISoule-Signature"], secret)
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["ASSUMED_SHAPE", "BUSINESS_NUMBER", "choices", "reply_event"]
+__all__ = [
+    "ASSUMED_SHAPE",
+    "BUSINESS_NUMBER",
+    "SIGNATURE_HEADER",
+    "choices",
+    "reply_event",
+    "sign",
+    "verify_signature",
+]
 
 ASSUMED_SHAPE = (
     "Assumed shape: AISoule documents the message.received envelope but not how a tap "
@@ -23,6 +37,8 @@ ASSUMED_SHAPE = (
 #: The business's WhatsApp number in simulated events (a documentation-range number).
 BUSINESS_NUMBER = "15550001234"
 PREVIEW_MESSAGE_ID = "msg_preview"
+#: The header AISoule signs webhook events with: ``sha256=<hex HMAC-SHA256 of the raw body>``.
+SIGNATURE_HEADER = "X-AISoule-Signature"
 
 
 def choices(payload: Mapping[str, Any]) -> Iterator[dict[str, str]]:
@@ -90,3 +106,16 @@ def reply_event(
             "context": {"id": message_id},
         },
     }
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The `SIGNATURE_HEADER` value for a raw event body and your webhook secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(body: bytes, signature: str, secret: str) -> bool:
+    """True when the header's ``signature`` matches the raw ``body``; compared in constant time.
+
+    Pass the body exactly as received (bytes), before any JSON parsing.
+    """
+    return hmac.compare_digest(sign(body, secret), signature.strip())
