@@ -65,6 +65,7 @@ class Header:
     text: str = ""
     link: str | None = None
     label: str = ""
+    detail: str = ""  # a document's type, as WhatsApp shows under its name: "PDF"
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,13 @@ def _header(value: Any) -> Header | None:
     media = _mapping(header.get(kind))
     link = _text(media.get("link"))
     name = _text(media.get("filename")) or _file_name(link) or MEDIA_NAMES[kind]
-    return Header(str(kind), link=link if _is_web_address(link) else None, label=name)
+    extension = name.rpartition(".")[2] if "." in name else ""
+    return Header(
+        str(kind),
+        link=link if _is_web_address(link) else None,
+        label=name,
+        detail=extension.upper() if 0 < len(extension) <= 5 else "",
+    )
 
 
 def _is_web_address(link: str | None) -> bool:

@@ -145,6 +145,7 @@ def test_document_and_video_headers_show_their_names() -> None:
     video = _Document(render_preview(load_payload("edge_buttons_video_link")))
 
     assert "فاتورة-2026.pdf" in document.texts
+    assert "PDF" in document.texts  # the type under the name, as WhatsApp shows it
     assert video.having("media")
     assert video.having("media-placeholder")
 
