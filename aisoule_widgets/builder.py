@@ -116,6 +116,7 @@ DEFAULT_THEME = "light"
 API_KEY_ENV = "AISOULE_API_KEY"
 LABEL_WIDTH = "90px"  # the labels of the top fields line up
 SUMMARY_LINES = 6  # problems listed in the summary before "and N more"
+ADD_ROW_TIP = f"Add a row ({LIMITS.rows} at most across all sections)"
 KINDS = ("button", "list")
 HEADER_CHOICES = ("none", "text", *MEDIA_KINDS)
 SNIPPETS = (("curl", "curl"), ("Python (aisoule_widgets)", "python"), ("httpx", "httpx"))
@@ -484,15 +485,18 @@ class _Look:
 class _Field:
     """A text control and its "17/20" counter (``parts``), side by side in a row."""
 
-    def __init__(self, control: Any, css: str, look: _Look, *, limit: int | None) -> None:
-        control.add_class(css)
+    def __init__(self, control: Any, look: _Look, *, limit: int | None) -> None:
         self.control = control
         self.limit = limit
         self.counter: Any = None
         self.parts = [control]
         if limit is not None:
-            self.counter = widgets.HTML(_counter_html(0, limit), layout=look.plain, style=look.html)
-            self.counter.add_class("aisoule-counter")
+            self.counter = widgets.HTML(
+                _counter_html(len(control.value), limit),
+                layout=look.plain,
+                style=look.html,
+                _dom_classes=("aisoule-counter",),
+            )
             self.parts.append(self.counter)
 
     def show(self, value: str) -> None:
@@ -515,66 +519,83 @@ def _set(widget: Any, name: str, value: Any) -> None:
         setattr(widget, name, value)
 
 
+# Controls are made with their class and first value, so each opens on the page in its
+# final state instead of opening and then sending an update.
+
+
 def _text(
     css: str,
     look: _Look,
     placeholder: str,
     *,
     limit: int | None,
+    value: str = "",
     layout: Any = None,
     label: str = "",
 ) -> _Field:
-    if label:
-        control = widgets.Text(
-            description=label,
-            placeholder=placeholder,
-            layout=look.labelled_layout,
-            style=look.labelled,
-        )
-    else:
-        control = widgets.Text(
-            placeholder=placeholder, layout=layout or look.plain, style=look.text
-        )
-    return _Field(control, css, look, limit=limit)
+    control = widgets.Text(
+        value=value,
+        description=label,
+        placeholder=placeholder,
+        layout=look.labelled_layout if label else layout or look.plain,
+        style=look.labelled if label else look.text,
+        _dom_classes=(css,),
+    )
+    return _Field(control, look, limit=limit)
 
 
 def _problem_line(look: _Look) -> Any:
-    line = widgets.HTML(layout=look.plain, style=look.html)
-    line.add_class("aisoule-error")
-    return line
+    return widgets.HTML(layout=look.plain, style=look.html, _dom_classes=("aisoule-error",))
 
 
-def _icon_button(icon: str, tooltip: str, css: str, look: _Look) -> Any:
-    button = widgets.Button(icon=icon, tooltip=tooltip, layout=look.icon, style=look.button)
-    button.add_class(css)
-    return button
+def _icon_button(icon: str, tooltip: str, css: str, look: _Look, *, disabled: bool) -> Any:
+    return widgets.Button(
+        icon=icon,
+        tooltip=tooltip,
+        disabled=disabled,
+        layout=look.icon,
+        style=look.button,
+        _dom_classes=(css,),
+    )
 
 
-def _box(kind: Any, children: list[Any], layout: Any) -> Any:
-    return kind(children, layout=layout)
+def _box(kind: Any, children: list[Any], layout: Any, css: str = "") -> Any:
+    return kind(children, layout=layout, _dom_classes=(css,) if css else ())
 
 
 class _ChoiceEditor:
     """The editor of button or row number `index` (editors are positional views)."""
 
-    def __init__(self, kind: str, index: int, look: _Look) -> None:
+    def __init__(self, kind: str, index: int, look: _Look, choice: _Choice, *, last: bool) -> None:
         self.index = index
         noun = "button" if kind == "button" else "row"
         title_limit = LIMITS.button_title if kind == "button" else LIMITS.row_title
         id_limit = LIMITS.button_id if kind == "button" else LIMITS.row_id
         self.title = _text(
-            f"aisoule-{noun}-title", look, "Title", limit=title_limit, layout=look.title
+            f"aisoule-{noun}-title",
+            look,
+            "Title",
+            limit=title_limit,
+            value=choice.title,
+            layout=look.title,
         )
         self.id = _text(
             f"aisoule-{noun}-id",
             look,
             "Id (sent to your webhook)",
             limit=id_limit,
+            value=choice.id,
             layout=look.id,
         )
-        self.up = _icon_button("arrow-up", f"Move this {noun} up", "aisoule-move-up", look)
-        self.down = _icon_button("arrow-down", f"Move this {noun} down", "aisoule-move-down", look)
-        self.remove = _icon_button("trash", f"Remove this {noun}", "aisoule-remove", look)
+        self.up = _icon_button(
+            "arrow-up", f"Move this {noun} up", "aisoule-move-up", look, disabled=index == 0
+        )
+        self.down = _icon_button(
+            "arrow-down", f"Move this {noun} down", "aisoule-move-down", look, disabled=last
+        )
+        self.remove = _icon_button(
+            "trash", f"Remove this {noun}", "aisoule-remove", look, disabled=False
+        )
         self.problems = _problem_line(look)
         lines = [
             _box(
@@ -590,45 +611,59 @@ class _ChoiceEditor:
                 look,
                 "Description (optional)",
                 limit=LIMITS.row_description,
+                value=choice.description,
                 layout=look.wide,
             )
             lines.append(_box(widgets.HBox, self.description.parts, look.centred))
-        self.box = _box(widgets.VBox, [*lines, self.problems], look.plain)
-        self.box.add_class(f"aisoule-{noun}")
+        self.box = _box(widgets.VBox, [*lines, self.problems], look.plain, f"aisoule-{noun}")
 
     def close(self) -> None:
         _close_tree(self.box)
 
 
 class _SectionEditor:
-    def __init__(self, index: int, look: _Look) -> None:
+    def __init__(
+        self, index: int, look: _Look, title: str, *, last: bool, add_row_refusal: str
+    ) -> None:
         self.index = index
         self.title = _text(
             "aisoule-section-title",
             look,
             "Section title",
             limit=LIMITS.section_title,
+            value=title,
             layout=look.title,
         )
-        self.up = _icon_button("arrow-up", "Move this section up", "aisoule-move-up", look)
-        self.down = _icon_button("arrow-down", "Move this section down", "aisoule-move-down", look)
+        self.up = _icon_button(
+            "arrow-up", "Move this section up", "aisoule-move-up", look, disabled=index == 0
+        )
+        self.down = _icon_button(
+            "arrow-down", "Move this section down", "aisoule-move-down", look, disabled=last
+        )
         self.remove = _icon_button(
-            "trash", "Remove this section and its rows", "aisoule-remove", look
+            "trash", "Remove this section and its rows", "aisoule-remove", look, disabled=False
         )
         self.problems = _problem_line(look)
         self.add_row = widgets.Button(
-            description="Add row", icon="plus", layout=look.plain, style=look.button
+            description="Add row",
+            icon="plus",
+            tooltip=add_row_refusal or ADD_ROW_TIP,
+            disabled=bool(add_row_refusal),
+            layout=look.plain,
+            style=look.button,
+            _dom_classes=("aisoule-add-row",),
         )
-        self.add_row.add_class("aisoule-add-row")
         self.rows: list[_ChoiceEditor] = []
         self.rows_box = _box(widgets.VBox, [], look.indented)
         heading = _box(
             widgets.HBox, [*self.title.parts, self.up, self.down, self.remove], look.centred
         )
         self.box = _box(
-            widgets.VBox, [heading, self.problems, self.rows_box, self.add_row], look.framed
+            widgets.VBox,
+            [heading, self.problems, self.rows_box, self.add_row],
+            look.framed,
+            "aisoule-section",
         )
-        self.box.add_class("aisoule-section")
 
     def close(self) -> None:
         _close_tree(self.box)
@@ -905,9 +940,10 @@ class MessageBuilder(traitlets.HasTraits):
     def _build(self) -> None:
         look = self._look = _Look()
         self._type = widgets.ToggleButtons(
-            options=(("Buttons", "button"), ("List", "list")), value=self._draft.kind
+            options=(("Buttons", "button"), ("List", "list")),
+            value=self._draft.kind,
+            _dom_classes=("aisoule-type",),
         )
-        self._type.add_class("aisoule-type")
         self._to = _text(
             "aisoule-to", look, "918856879188 (country code first)", limit=None, label="To"
         )
@@ -918,8 +954,8 @@ class MessageBuilder(traitlets.HasTraits):
             value=self._draft.header_kind,
             description="Header",
             style={"description_width": LABEL_WIDTH},
+            _dom_classes=("aisoule-header-kind",),
         )
-        self._header_kind.add_class("aisoule-header-kind")
         self._header = _text(
             "aisoule-header-text",
             look,
@@ -929,27 +965,33 @@ class MessageBuilder(traitlets.HasTraits):
         )
         self._header_text_row = widgets.HBox(self._header.parts)
         self._media_source = widgets.ToggleButtons(
-            options=(("Link", "link"), ("Media id", "id")), value=self._draft.media_source
+            options=(("Link", "link"), ("Media id", "id")),
+            value=self._draft.media_source,
+            _dom_classes=("aisoule-header-source",),
         )
-        self._media_source.add_class("aisoule-header-source")
         self._media = widgets.Text(
-            placeholder="https://… or an uploaded media id", layout=look.wide, style=look.text
+            placeholder="https://… or an uploaded media id",
+            layout=look.wide,
+            style=look.text,
+            _dom_classes=("aisoule-header-media",),
         )
-        self._media.add_class("aisoule-header-media")
-        self._filename = widgets.Text(placeholder="File name shown (optional)", style=look.text)
-        self._filename.add_class("aisoule-header-filename")
+        self._filename = widgets.Text(
+            placeholder="File name shown (optional)",
+            style=look.text,
+            _dom_classes=("aisoule-header-filename",),
+        )
         self._media_box = widgets.VBox([self._media_source, self._media, self._filename])
         self._header_problems = _problem_line(look)
 
         self._body = _Field(
             widgets.Textarea(
+                _dom_classes=("aisoule-body",),
                 description="Body",
                 placeholder="Message text: *bold*, _italic_, ~strike~, ```mono```",
                 rows=4,
                 layout=widgets.Layout(width="100%"),
                 style=look.labelled,
             ),
-            "aisoule-body",
             look,
             limit=LIMITS.body,
         )
@@ -963,14 +1005,15 @@ class MessageBuilder(traitlets.HasTraits):
         )
         self._footer_problems = _problem_line(look)
 
-        self._add_button = widgets.Button(description="Add button", icon="plus")
-        self._add_button.add_class("aisoule-add-button")
+        self._add_button = widgets.Button(
+            description="Add button", icon="plus", _dom_classes=("aisoule-add-button",)
+        )
         self._buttons_list = widgets.VBox()
         self._buttons_problems = _problem_line(look)
         self._buttons_panel = widgets.VBox(
-            [self._buttons_list, self._add_button, self._buttons_problems]
+            [self._buttons_list, self._add_button, self._buttons_problems],
+            _dom_classes=("aisoule-buttons",),
         )
-        self._buttons_panel.add_class("aisoule-buttons")
         self._button_editors: list[_ChoiceEditor] = []
 
         self._menu_button = _text(
@@ -981,8 +1024,9 @@ class MessageBuilder(traitlets.HasTraits):
             label="Menu button",
         )
         self._menu_button_problems = _problem_line(look)
-        self._add_section = widgets.Button(description="Add section", icon="plus")
-        self._add_section.add_class("aisoule-add-section")
+        self._add_section = widgets.Button(
+            description="Add section", icon="plus", _dom_classes=("aisoule-add-section",)
+        )
         self._sections_list = widgets.VBox()
         self._list_panel = widgets.VBox(
             [
@@ -990,22 +1034,23 @@ class MessageBuilder(traitlets.HasTraits):
                 self._menu_button_problems,
                 self._sections_list,
                 self._add_section,
-            ]
+            ],
+            _dom_classes=("aisoule-list",),
         )
-        self._list_panel.add_class("aisoule-list")
         self._section_editors: list[_SectionEditor] = []
 
-        self._summary = widgets.HTML()
-        self._summary.add_class("aisoule-summary")
-        self._notice = widgets.HTML()
-        self._notice.add_class("aisoule-notice")
+        self._summary = widgets.HTML(_dom_classes=("aisoule-summary",))
+        self._notice = widgets.HTML(_dom_classes=("aisoule-notice",))
 
-        self._preview = widgets.HTML(layout=widgets.Layout(flex="1 1 380px", min_width="340px"))
-        self._preview.add_class("aisoule-preview")
+        self._preview = widgets.HTML(
+            layout=widgets.Layout(flex="1 1 380px", min_width="340px"),
+            _dom_classes=("aisoule-preview",),
+        )
 
         tools = [self._build_export(), self._build_import(), self._build_send()]
-        self._tools = widgets.Accordion(children=tools, titles=("Export", "Import", "Send"))
-        self._tools.add_class("aisoule-tools")
+        self._tools = widgets.Accordion(
+            children=tools, titles=("Export", "Import", "Send"), _dom_classes=("aisoule-tools",)
+        )
 
         self._editor = widgets.VBox(
             [
@@ -1027,28 +1072,28 @@ class MessageBuilder(traitlets.HasTraits):
                 self._tools,
             ],
             layout=widgets.Layout(flex="1 1 460px", min_width="360px"),
+            _dom_classes=("aisoule-editor",),
         )
-        self._editor.add_class("aisoule-editor")
         self._root = widgets.HBox(
             [self._editor, self._preview],
             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
+            _dom_classes=("aisoule-builder",),
         )
-        self._root.add_class("aisoule-builder")
         self._wire()
 
     def _build_export(self) -> Any:
-        self._export_status = widgets.HTML()
-        self._export_status.add_class("aisoule-export-status")
-        self._export_json = widgets.Textarea(rows=12, layout=widgets.Layout(width="100%"))
-        self._export_json.add_class("aisoule-export-json")
-        self._copy = widgets.HTML()
-        self._copy.add_class("aisoule-copy")
-        self._download = widgets.HTML()
-        self._download.add_class("aisoule-download")
-        self._snippet_kind = widgets.ToggleButtons(options=SNIPPETS, value="curl")
-        self._snippet_kind.add_class("aisoule-snippet-kind")
-        self._snippet = widgets.Textarea(rows=12, layout=widgets.Layout(width="100%"))
-        self._snippet.add_class("aisoule-snippet")
+        self._export_status = widgets.HTML(_dom_classes=("aisoule-export-status",))
+        self._export_json = widgets.Textarea(
+            rows=12, layout=widgets.Layout(width="100%"), _dom_classes=("aisoule-export-json",)
+        )
+        self._copy = widgets.HTML(_dom_classes=("aisoule-copy",))
+        self._download = widgets.HTML(_dom_classes=("aisoule-download",))
+        self._snippet_kind = widgets.ToggleButtons(
+            options=SNIPPETS, value="curl", _dom_classes=("aisoule-snippet-kind",)
+        )
+        self._snippet = widgets.Textarea(
+            rows=12, layout=widgets.Layout(width="100%"), _dom_classes=("aisoule-snippet",)
+        )
         return widgets.VBox(
             [
                 self._export_status,
@@ -1061,35 +1106,38 @@ class MessageBuilder(traitlets.HasTraits):
 
     def _build_import(self) -> Any:
         self._import_text = widgets.Textarea(
-            placeholder="Paste a message's JSON here", rows=8, layout=widgets.Layout(width="100%")
+            placeholder="Paste a message's JSON here",
+            rows=8,
+            layout=widgets.Layout(width="100%"),
+            _dom_classes=("aisoule-import-text",),
         )
-        self._import_text.add_class("aisoule-import-text")
-        self._import_file = widgets.FileUpload(accept=".json,application/json", multiple=False)
-        self._import_file.add_class("aisoule-import-file")
-        self._import_load = widgets.Button(description="Load", icon="upload")
-        self._import_load.add_class("aisoule-import-load")
-        self._import_result = widgets.HTML()
-        self._import_result.add_class("aisoule-import-result")
+        self._import_file = widgets.FileUpload(
+            accept=".json,application/json", multiple=False, _dom_classes=("aisoule-import-file",)
+        )
+        self._import_load = widgets.Button(
+            description="Load", icon="upload", _dom_classes=("aisoule-import-load",)
+        )
+        self._import_result = widgets.HTML(_dom_classes=("aisoule-import-result",))
         buttons = widgets.HBox([self._import_load, self._import_file])
         return widgets.VBox([self._import_text, buttons, self._import_result])
 
     def _build_send(self) -> Any:
         has_key = bool(os.environ.get(API_KEY_ENV))
         placeholder = f"Using {API_KEY_ENV} from the environment" if has_key else "API key"
-        self._api_key = widgets.Password(placeholder=placeholder, description="API key")
-        self._api_key.add_class("aisoule-api-key")
+        self._api_key = widgets.Password(
+            placeholder=placeholder, description="API key", _dom_classes=("aisoule-api-key",)
+        )
         self._sandbox = widgets.Checkbox(
             value=not has_key,
             description="Sandbox (nothing leaves this kernel)",
             indent=False,
+            _dom_classes=("aisoule-sandbox",),
         )
-        self._sandbox.add_class("aisoule-sandbox")
-        self._send_button = widgets.Button(description="Send", icon="paper-plane")
-        self._send_button.add_class("aisoule-send")
-        self._send_result = widgets.HTML()
-        self._send_result.add_class("aisoule-send-result")
-        self._send_status = widgets.HTML()
-        self._send_status.add_class("aisoule-send-status")
+        self._send_button = widgets.Button(
+            description="Send", icon="paper-plane", _dom_classes=("aisoule-send",)
+        )
+        self._send_result = widgets.HTML(_dom_classes=("aisoule-send-result",))
+        self._send_status = widgets.HTML(_dom_classes=("aisoule-send-status",))
         return widgets.VBox(
             [self._api_key, self._sandbox, self._send_status, self._send_button, self._send_result]
         )
@@ -1267,8 +1315,9 @@ class MessageBuilder(traitlets.HasTraits):
             _set(editor.rows_box, "children", tuple(r.box for r in editor.rows))
 
     def _new_button_editor(self, index: int) -> _ChoiceEditor:
-        editor = _ChoiceEditor("button", index, self._look)
         draft = self._draft  # its lists are replaced by load(), so look them up each time
+        last = index == len(draft.buttons) - 1
+        editor = _ChoiceEditor("button", index, self._look, draft.buttons[index], last=last)
         self._bind(editor.title.control, lambda v: setattr(draft.buttons[index], "title", v))
         self._bind(editor.id.control, lambda v: _edit_choice(draft.buttons[index], id=v))
         self._on_click(editor.up, lambda: self.move_button(index, -1))
@@ -1277,8 +1326,15 @@ class MessageBuilder(traitlets.HasTraits):
         return editor
 
     def _new_section_editor(self, index: int) -> _SectionEditor:
-        editor = _SectionEditor(index, self._look)
         draft = self._draft
+        last = index == len(draft.sections) - 1
+        editor = _SectionEditor(
+            index,
+            self._look,
+            draft.sections[index].title,
+            last=last,
+            add_row_refusal=self._row_refusal(),
+        )
         self._bind(
             editor.title.control,
             lambda v: setattr(draft.sections[index], "title", v),
@@ -1291,8 +1347,9 @@ class MessageBuilder(traitlets.HasTraits):
         return editor
 
     def _new_row_editor(self, section: int, index: int) -> _ChoiceEditor:
-        editor = _ChoiceEditor("row", index, self._look)
         draft = self._draft
+        rows = draft.sections[section].rows
+        editor = _ChoiceEditor("row", index, self._look, rows[index], last=index == len(rows) - 1)
 
         def row() -> _Choice:
             return draft.sections[section].rows[index]
@@ -1351,7 +1408,7 @@ class MessageBuilder(traitlets.HasTraits):
             _set(
                 section_editor.add_row,
                 "tooltip",
-                row_refusal or f"Add a row ({LIMITS.rows} at most across all sections)",
+                row_refusal or ADD_ROW_TIP,
             )
             for r, (editor, row) in enumerate(zip(section_editor.rows, section.rows, strict=True)):
                 editor.title.show(row.title)
