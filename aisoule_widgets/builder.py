@@ -217,7 +217,7 @@ class _Draft:
         return out
 
     def load(self, message: Message) -> None:
-        """Replace the current mode's content (and the shared fields) with a valid message."""
+        """Take a valid message: its kind's content and the shared fields are replaced."""
         payload = message.to_payload()
         interactive = payload["interactive"]
         self.envelope = {
@@ -296,8 +296,11 @@ def _move(items: list[Any], index: int, offset: int, what: str) -> None:
     _check_index(items, index, what)
     target = index + offset
     if not 0 <= target < len(items):
-        direction = "up" if offset < 0 else "down"
-        raise ValueError(f"{what} {index + 1} cannot move {direction}: it is already at the end")
+        where = "first" if target < 0 else "last"
+        raise ValueError(
+            f"{what} {index + 1} cannot move {offset:+d}: {what} {index + 1} of {len(items)} "
+            f"would pass the {where} place"
+        )
     items.insert(target, items.pop(index))
 
 
@@ -688,6 +691,13 @@ class MessageBuilder(traitlets.HasTraits):
     """Design a reply-button or list message with a live phone preview; display it in a cell.
 
     ``MessageBuilder(message)`` starts from a ``Message``, a payload dict or JSON text.
+
+    Observe ``message`` (None while the draft has errors), ``errors`` and ``warnings``;
+    read ``payload`` (the draft, valid or not) or ``to_json()`` (the valid message). The
+    methods do what the controls do, one render each, so a script can drive a demo:
+    ``set_type``, ``edit``, ``set_header``, ``add_button`` / ``edit_button`` /
+    ``move_button`` / ``remove_button``, the same for sections and rows, ``load`` and
+    ``send``. Indexes start at 0.
     """
 
     #: The draft as a validated ``Message``, or None while it has errors.
@@ -812,6 +822,7 @@ class MessageBuilder(traitlets.HasTraits):
         self._edit(lambda: _edit_choice(self._draft.buttons[index], title=title, id=id))
 
     def remove_button(self, index: int) -> None:
+        """Remove button ``index``; the last one may go too (the error says to add one)."""
         _check_index(self._draft.buttons, index, "button")
         self._edit(lambda: self._draft.buttons.pop(index))
 
@@ -832,14 +843,17 @@ class MessageBuilder(traitlets.HasTraits):
         self._edit(lambda: draft.sections.append(_SectionDraft(name, [row])))
 
     def edit_section(self, index: int, *, title: str) -> None:
+        """Retitle section ``index`` (``""`` leaves it untitled)."""
         _check_index(self._draft.sections, index, "section")
         self._edit(lambda: setattr(self._draft.sections[index], "title", title))
 
     def remove_section(self, index: int) -> None:
+        """Remove section ``index`` with its rows."""
         _check_index(self._draft.sections, index, "section")
         self._edit(lambda: self._draft.sections.pop(index))
 
     def move_section(self, index: int, offset: int) -> None:
+        """Move section ``index`` by ``offset`` places (-1 is up), rows and all."""
         self._edit(lambda: _move(self._draft.sections, index, offset, "section"))
 
     def add_row(
@@ -854,7 +868,9 @@ class MessageBuilder(traitlets.HasTraits):
         draft = self._draft
         if not draft.sections:
             raise ValueError("the list has no section; add one with add_section() first")
-        target = draft.sections[section]
+        position = section + len(draft.sections) if section < 0 else section
+        _check_index(draft.sections, position, "section")
+        target = draft.sections[position]
         self._refuse_if(self._row_refusal())
         name = (
             title if title is not None else _fresh_title("Option", (r.title for r in draft.rows()))
@@ -871,18 +887,21 @@ class MessageBuilder(traitlets.HasTraits):
         id: str | None = None,
         description: str | None = None,
     ) -> None:
+        """Change row ``index`` of section ``section``; a typed id stops following the title."""
         _check_index(self._draft.sections, section, "section")
         rows = self._draft.sections[section].rows
         _check_index(rows, index, "row")
         self._edit(lambda: _edit_choice(rows[index], title=title, id=id, description=description))
 
     def remove_row(self, section: int, index: int) -> None:
+        """Remove row ``index`` of section ``section``."""
         _check_index(self._draft.sections, section, "section")
         rows = self._draft.sections[section].rows
         _check_index(rows, index, "row")
         self._edit(lambda: rows.pop(index))
 
     def move_row(self, section: int, index: int, offset: int) -> None:
+        """Move a row by ``offset`` places within its section (-1 is up)."""
         _check_index(self._draft.sections, section, "section")
         rows = self._draft.sections[section].rows
         self._edit(lambda: _move(rows, index, offset, "row"))

@@ -434,8 +434,10 @@ def test_method_misuse_says_what_is_wrong() -> None:
         builder.set_type("carousel")
     with pytest.raises(IndexError, match="there is no button 5"):
         builder.remove_button(5)
-    with pytest.raises(ValueError, match="button 1 cannot move up"):
+    with pytest.raises(ValueError, match=r"button 1 cannot move -1: .* would pass the first place"):
         builder.move_button(0, -1)
+    with pytest.raises(IndexError, match="there is no section 3"):
+        builder.add_row("Late", section=3)
     with pytest.raises(ValueError, match="header kind 'gif'"):
         builder.set_header("gif")
     with pytest.raises(ValueError, match="not both"):
