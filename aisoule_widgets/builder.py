@@ -741,7 +741,7 @@ class MessageBuilder(traitlets.HasTraits):
     def to_json(self) -> str:
         """The valid message as pretty JSON; raises ValueError, naming the problems, if not."""
         if self.message is None:
-            raise ValueError(self._not_ready("cannot export yet"))
+            raise ValueError(f"cannot export yet: {self._problems_text()}")
         text: str = self.message.to_json()
         return text
 
@@ -916,7 +916,7 @@ class MessageBuilder(traitlets.HasTraits):
         """
         message = self.message
         if message is None:
-            raise ValueError(self._not_ready("cannot send yet"))
+            raise ValueError(f"cannot send yet: {self._problems_text()}")
         if self._sending:
             raise RuntimeError("a send is already under way; wait for its result")
         sandbox = bool(self._sandbox.value)
@@ -1258,11 +1258,13 @@ class MessageBuilder(traitlets.HasTraits):
             )
         return ""
 
-    def _not_ready(self, what: str) -> str:
+    def _problems_text(self) -> str:
         problems = "; ".join(
             f"{error.path}: {error.message}" for error in self.errors[:SUMMARY_LINES]
         )
-        return f"the draft {what}: it has {len(self.errors)} problem(s): {problems}"
+        more = len(self.errors) - SUMMARY_LINES
+        tail = f"; and {more} more" if more > 0 else ""
+        return f"the draft has {len(self.errors)} problem(s): {problems}{tail}"
 
     # --- one edit, one render -------------------------------------------------------------------
 
@@ -1491,7 +1493,7 @@ class MessageBuilder(traitlets.HasTraits):
                 self._export_status,
                 "value",
                 f'<span style="color:{_ERROR_COLOUR}">Export is off until the draft is valid: '
-                f"{_words(self._not_ready('is not valid yet'))}. Fix the fields marked in "
+                f"{_words(self._problems_text())}. Fix the fields marked in "
                 "red.</span>",
             )
             _set(self._export_json, "value", "")

@@ -462,7 +462,9 @@ def test_message_is_an_observable_trait() -> None:
 
 def test_to_json_is_the_valid_message_or_says_why_not() -> None:
     builder = MessageBuilder()
-    with pytest.raises(ValueError, match=r"2 problem\(s\): to: recipient number"):
+    with pytest.raises(
+        ValueError, match=r"cannot export yet: the draft has 2 problem\(s\): to: recipient number"
+    ):
         builder.to_json()
 
     builder.edit(to=RECIPIENT, body="Hi")

@@ -49,7 +49,9 @@ def test_export_is_off_while_the_draft_is_invalid_and_says_why() -> None:
 
     assert builder._export_json.disabled
     assert builder._export_json.value == ""
-    assert "Export is off until the draft is valid" in builder._export_status.value
+    assert "Export is off until the draft is valid: the draft has 2 problem(s)" in (
+        builder._export_status.value
+    )
     assert "recipient number ('to') is required" in builder._export_status.value
     assert "download" not in builder._download.value
     assert builder._snippet.value == ""
@@ -268,7 +270,7 @@ def test_send_is_off_while_the_draft_is_invalid() -> None:
     assert "Fix the problems" in builder._send_button.tooltip
     assert "Send is off until the draft is valid: 2 problem(s)" in builder._send_status.value
     builder._send_button.click()
-    assert "Not sent: the draft cannot send yet" in builder._send_result.value
+    assert "Not sent: cannot send yet: the draft has 2 problem(s)" in builder._send_result.value
 
 
 def test_without_a_key_and_sandbox_the_send_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
