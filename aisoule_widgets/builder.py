@@ -23,6 +23,8 @@ a ``data:`` URL, and "copy" is a button whose inline ``onclick`` calls
 ``navigator.clipboard`` where the page allows it; the JSON is also in a selectable text
 area for pages that do not (e.g. when a browser blocks clipboard access).
 
+Send runs in a background thread, so the kernel and the editor stay free; the Send
+button is off while a send is under way and while the draft is invalid.
 The API key typed in the key field is kept in the widget (as any password widget is);
 a key from ``AISOULE_API_KEY`` is read in the kernel at send time and never sent to the
 page. Neither is ever shown, logged or put in an export.
@@ -63,7 +65,8 @@ CSS classes, for browser tests (each is on every control of its kind):
 ``aisoule-error``           the problem line under a field (errors red, warnings amber)
 ``aisoule-summary``         all problems at a glance, and those no field owns
 ``aisoule-notice``          why the last action was refused
-``aisoule-preview``         the phone preview
+``aisoule-preview``         the widget holding the phone (``embed_preview`` gives its
+                            iframe the same class: ``iframe.aisoule-preview`` is the frame)
 ``aisoule-tools``           the Export / Import / Send accordion
 ``aisoule-export-status``   why export is off, or that it is ready
 ``aisoule-export-json``     the payload's pretty JSON
