@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import pytest
@@ -53,6 +54,47 @@ def _choice_ids(payload: dict[str, Any]) -> list[str]:
     if "buttons" in action:
         return [b["reply"]["id"] for b in action["buttons"]]
     return [row["id"] for section in action["sections"] for row in section["rows"]]
+
+
+# --- the message bubble -----------------------------------------------------------------------
+
+
+def _letters(text: str) -> str:
+    """What a reader reads, ignoring layout: no whitespace, markup markers or bullet dashes."""
+    return re.sub(r"\s|[*_~`]|(?m:^- )", "", text)
+
+
+@pytest.mark.parametrize("name", [path.stem for path in PAYLOAD_FILES])
+def test_the_bubble_shows_header_body_and_footer(offline: Page, name: str) -> None:
+    interactive = load_payload(name)["interactive"]
+    _show(offline, load_payload(name))
+    header, footer = interactive.get("header", {}), interactive.get("footer")
+
+    if header.get("type") == "text":
+        expect(offline.locator(".header-text")).to_have_text(header["text"])
+    else:
+        expect(offline.locator(".header-text")).to_have_count(0)
+    expect(offline.locator(".media")).to_have_count(
+        0 if header.get("type", "text") == "text" else 1
+    )
+    shown = offline.locator(".body").inner_text()
+    assert _letters(shown) == _letters(interactive["body"]["text"])
+    if footer:
+        expect(offline.locator(".footer")).to_have_text(footer["text"])
+    else:
+        expect(offline.locator(".footer")).to_have_count(0)
+    expect(offline.locator(".bubble.incoming .time")).to_have_text("09:41")
+
+
+def test_body_markup_is_drawn_as_whatsapp_does(offline: Page) -> None:
+    _show(offline, load_payload("edge_list_ten_rows"))
+    body = offline.locator(".body")
+
+    expect(body.locator("strong")).to_have_text("Pick")
+    expect(body.locator("em")).to_have_text("ten")
+    expect(body.locator("ul > li")).to_have_text(["fast", "slow"])
+    assert body.locator("strong").evaluate("b => getComputedStyle(b).fontWeight") == "700"
+    assert body.locator("em").evaluate("i => getComputedStyle(i).fontStyle") == "italic"
 
 
 # --- reply buttons ----------------------------------------------------------------------------
