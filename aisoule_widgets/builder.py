@@ -107,7 +107,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from pydantic import ValidationError
 
 from .models import LIMITS, MEDIA_KINDS, Message, _slug, lint
-from .preview import embed_preview
+from .preview import THEMES, embed_preview
 
 if TYPE_CHECKING:
     from .client import Client, SendResult
@@ -717,6 +717,8 @@ class MessageBuilder(traitlets.HasTraits):
         theme: str = DEFAULT_THEME,
     ) -> None:
         super().__init__()
+        if theme not in THEMES:
+            raise ValueError(f"theme {theme!r} is not one of {', '.join(map(repr, THEMES))}")
         self._theme = theme
         self._draft = _Draft()
         if message is not None:

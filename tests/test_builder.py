@@ -505,3 +505,13 @@ def test_a_bad_message_to_start_from_raises() -> None:
         MessageBuilder(payload)
     with pytest.raises(TypeError, match="cannot load int"):
         MessageBuilder(42)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="theme 'sepia' is not one of 'light', 'dark'"):
+        MessageBuilder(theme="sepia")
+
+
+def test_the_dark_theme_reaches_the_preview() -> None:
+    light = MessageBuilder(load_payload("aisoule_buttons"))
+    dark = MessageBuilder(load_payload("aisoule_buttons"), theme="dark")
+
+    assert dark._preview.value != light._preview.value
+    assert dark.message == light.message
