@@ -106,7 +106,7 @@ from ipywidgets.widgets.widget_button import ButtonStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from pydantic import ValidationError
 
-from .models import LIMITS, MEDIA_KINDS, Message, _slug, lint
+from .models import LIMITS, MEDIA_KINDS, Message, id_from_title, lint
 from .preview import THEMES, embed_preview
 
 if TYPE_CHECKING:
@@ -278,7 +278,7 @@ def _fill_ids(choices: list[_Choice]) -> None:
     for choice in choices:
         if choice.id_typed:
             continue
-        base = _slug(choice.title) if choice.title.strip() else ""
+        base = id_from_title(choice.title) if choice.title.strip() else ""
         candidate, number = base, 1
         while base and candidate in taken:
             number += 1

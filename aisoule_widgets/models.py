@@ -57,6 +57,7 @@ __all__ = [
     "Section",
     "TextHeader",
     "VideoHeader",
+    "id_from_title",
     "lint",
 ]
 
@@ -194,8 +195,8 @@ Phone = Annotated[
 ]
 
 
-def _slug(title: str) -> str:
-    """An id from a title: 'Billing & Invoices' -> 'billing_invoices'."""
+def id_from_title(title: str) -> str:
+    """The id made for a title when none is given: 'Billing & Invoices' -> 'billing_invoices'."""
     slug = re.sub(r"[\W_]+", "_", title.casefold()).strip("_")
     return slug or "option"
 
@@ -382,7 +383,7 @@ class Button(_Model):
     def __init__(self, title: str | None = None, /, *, id: str | None = None, **data: Any) -> None:
         if title is not None:
             data.setdefault("type", "reply")
-            data["reply"] = {"id": _slug(title) if id is None else id, "title": title}
+            data["reply"] = {"id": id_from_title(title) if id is None else id, "title": title}
         super().__init__(**data)
 
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # see _Model
@@ -465,7 +466,7 @@ class Row(_Model):
         if description is not None:
             data["description"] = description
         if "id" not in data and isinstance(data.get("title"), str):
-            data["id"] = _slug(data["title"])
+            data["id"] = id_from_title(data["title"])
         super().__init__(**data)
 
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # see _Model
@@ -501,7 +502,7 @@ def _fill_ids(specs: Sequence[dict[str, Any]], *, taken: set[str]) -> None:
     for spec in specs:
         if spec.get("id") is None:
             title = spec.get("title")
-            base = _slug(title) if isinstance(title, str) else "option"
+            base = id_from_title(title) if isinstance(title, str) else "option"
             candidate, number = base, 1
             while candidate in taken:
                 number += 1
@@ -947,36 +948,38 @@ _MULTI_CODE_POINT = re.compile(
 _NEAR_LIMIT = 0.8
 
 
-def _texts(message: Message) -> Iterator[tuple[str, str, int, bool]]:
-    """(path, text, limit, shown literally) for every text a person reads."""
+def _texts(message: Message) -> Iterator[tuple[str, str, str, int, bool]]:
+    """(path, field name, text, limit, shown literally) for every text a person reads."""
     interactive = message.interactive
     header = interactive.header
     if isinstance(header, TextHeader):
-        yield "interactive.header.text", header.text, LIMITS.header_text, True
-    yield "interactive.body.text", interactive.body.text, LIMITS.body, False
+        yield "interactive.header.text", "header text", header.text, LIMITS.header_text, True
+    yield "interactive.body.text", "body text", interactive.body.text, LIMITS.body, False
     if interactive.footer is not None:
-        yield "interactive.footer.text", interactive.footer.text, LIMITS.footer, True
+        text = interactive.footer.text
+        yield "interactive.footer.text", "footer text", text, LIMITS.footer, True
     if isinstance(interactive, ButtonInteractive):
         for index, button in enumerate(interactive.action.buttons):
             path = f"interactive.action.buttons.{index}.reply.title"
-            yield path, button.reply.title, LIMITS.button_title, True
+            yield path, "button title", button.reply.title, LIMITS.button_title, True
         return
-    yield "interactive.action.button", interactive.action.button, LIMITS.menu_button, True
+    label = interactive.action.button
+    yield "interactive.action.button", "menu button label", label, LIMITS.menu_button, True
     for s, section in enumerate(interactive.action.sections):
         base = f"interactive.action.sections.{s}"
         if section.title is not None:
-            yield f"{base}.title", section.title, LIMITS.section_title, True
+            yield f"{base}.title", "section title", section.title, LIMITS.section_title, True
         for r, row in enumerate(section.rows):
-            yield f"{base}.rows.{r}.title", row.title, LIMITS.row_title, True
+            yield f"{base}.rows.{r}.title", "row title", row.title, LIMITS.row_title, True
             if row.description is not None:
-                yield f"{base}.rows.{r}.description", row.description, LIMITS.row_description, False
+                text, limit = row.description, LIMITS.row_description
+                yield f"{base}.rows.{r}.description", "row description", text, limit, False
 
 
 def lint(message: Message) -> list[LintWarning]:
     """Warnings for a valid message: things WhatsApp accepts but shows differently than hoped."""
     warnings: list[LintWarning] = []
-    for path, text, limit, literal in _texts(message):
-        name = field_name(tuple(int(p) if p.isdigit() else p for p in path.split(".")))
+    for path, name, text, limit, literal in _texts(message):
         if text != text.strip():
             warnings.append(
                 LintWarning(path, f"{name} has spaces at its start or end; WhatsApp trims them")
@@ -987,8 +990,9 @@ def lint(message: Message) -> list[LintWarning]:
                     path, f"{name} has *bold*/_italic_ markup; WhatsApp shows it literally here"
                 )
             )
-        clusters = _MULTI_CODE_POINT.findall(text)
-        if clusters and len(text) >= _NEAR_LIMIT * limit:
+        near_limit = len(text) >= _NEAR_LIMIT * limit and not text.isascii()
+        clusters = _MULTI_CODE_POINT.findall(text) if near_limit else []
+        if clusters:
             worst = max(clusters, key=len)
             warnings.append(
                 LintWarning(
