@@ -9,7 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the browser tests and screenshots need.
-APT_PACKAGES := chromium fonts-noto-color-emoji fonts-dejavu-core
+# fonts-noto-core draws the scripts of the test data (Arabic, Devanagari, ...).
+APT_PACKAGES := chromium fonts-noto-color-emoji fonts-dejavu-core fonts-noto-core
 PORT ?= 8888
 
 .PHONY: demo test bench lint format screenshots goldens schema system-deps venv clean
