@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -38,6 +39,12 @@ STOP_TIMEOUT = 30
 # Opening JupyterLab, starting a kernel and running the quickstart, on a busy machine.
 RUN_TIMEOUT_MS = 120_000
 UI_TIMEOUT_MS = 30_000
+
+# Tracebacks and anything written to stderr (a warning, say), as JupyterLab and Voila show them.
+PROBLEM_OUTPUTS = (
+    '[data-mime-type="application/vnd.jupyter.stderr"],'
+    ' [data-mime-type="application/vnd.jupyter.error"]'
+)
 
 # JupyterLab user settings: no news or update toasts over the notebook.
 _LAB_SETTINGS = {
@@ -240,16 +247,45 @@ def run_all_cells(page: Page, lab: Server, notebook: str) -> None:
     expect(panel.locator(".jp-Notebook .jp-Cell").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
     wait_for_kernel(lab, notebook)
     wait_for_idle_kernel(page)
-    page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
     prompts = panel.locator(".jp-CodeCell .jp-InputPrompt")
     count = prompts.count()
     assert count > 0, f"{notebook} has no code cells"
-    # Every code cell numbered, none still queued or running ("[*]:").
-    expect(prompts.filter(has_text="*")).to_have_count(0, timeout=RUN_TIMEOUT_MS)
-    expect(prompts.filter(has_text="[ ]:")).to_have_count(0, timeout=RUN_TIMEOUT_MS)
-    expect(prompts.last).to_have_text(f"[{count}]:", timeout=RUN_TIMEOUT_MS)
+    # A stored notebook shows its saved outputs and numbers: cleared first, so what the
+    # test sees afterwards is this run's, never a saved widget view.
+    _menu(page, "Edit", "editmenu:clear-all")
+    expect(prompts.filter(has_text=re.compile(r"\d"))).to_have_count(0, timeout=UI_TIMEOUT_MS)
+    expect(panel.locator(".jp-OutputArea-output")).to_have_count(0, timeout=UI_TIMEOUT_MS)
+    _menu(page, "Run", "runmenu:run-all")
+    problems = panel.locator(f".jp-OutputArea-output:is({PROBLEM_OUTPUTS})")
+    # Run All marks every code cell queued ("[*]:") at once and numbers each as it ends.
+    # Done when all are numbered; stopped early (a cell failed) when none is queued any
+    # more but some are still unnumbered, twice in a row.
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    started = stopped = False
+    while True:
+        shown = [text.strip() for text in prompts.all_text_contents()]
+        numbered = [re.fullmatch(r"\[\d+\]:", text) is not None for text in shown]
+        if all(numbered) and shown[-1] == f"[{count}]:":
+            break
+        running = any("*" in text for text in shown)
+        started = started or running or any(numbered)
+        if started and not running:
+            if stopped:
+                found = "\n".join(problems.all_text_contents()) or "no error shown"
+                raise AssertionError(f"Run All stopped early in {notebook}: {shown}\n{found}")
+            stopped = True
+        else:
+            stopped = False
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{notebook} still running after {RUN_TIMEOUT_MS} ms: {shown}")
+        time.sleep(0.25)
     wait_for_idle_kernel(page)
+
+
+def _menu(page: Page, menu: str, command: str) -> None:
+    """Choose a command from JupyterLab's menu bar, as a person would."""
+    page.locator(".lm-MenuBar-item", has_text=menu).first.click()
+    page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
 
 
 def wait_for_kernel(lab: Server, notebook: str) -> None:

@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
-from tests.browser.jupyter_apps import UI_TIMEOUT_MS, Server, jupyter_lab, run_all_cells
+from tests.browser.jupyter_apps import (
+    PROBLEM_OUTPUTS,
+    UI_TIMEOUT_MS,
+    Server,
+    jupyter_lab,
+    run_all_cells,
+)
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "notebooks" / "quickstart.ipynb"
 UI = UI_TIMEOUT_MS  # every edit is a round trip to the kernel, which a busy machine slows
@@ -58,9 +64,7 @@ def test_quickstart_runs_in_jupyterlab(page: Page, lab: Server, notebook: str) -
     """Every cell runs without an error and shows what the tour says it shows."""
     run_all_cells(page, lab, notebook)
     outputs = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output")
-    expect(
-        outputs.and_(page.locator('[data-mime-type="application/vnd.jupyter.stderr"]'))
-    ).to_have_count(0)
+    expect(outputs.and_(page.locator(PROBLEM_OUTPUTS))).to_have_count(0)
     # The bare `message` cell: the phone, in its own frame, with the menu's button.
     first_phone = page.frame_locator(".jp-OutputArea-output iframe").first
     expect(first_phone.locator(".menu-button")).to_have_text(re.compile("Select Topic"), timeout=UI)

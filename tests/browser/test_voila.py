@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.jupyter_apps import UI_TIMEOUT_MS, Server, open_voila, voila
+from tests.browser.jupyter_apps import PROBLEM_OUTPUTS, UI_TIMEOUT_MS, Server, open_voila, voila
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "notebooks" / "quickstart.ipynb"
 UI = UI_TIMEOUT_MS
@@ -58,6 +58,7 @@ def test_builder_in_voila(page: Page, app: Server) -> None:
 def test_quickstart_outputs_in_voila(page: Page, app: Server) -> None:
     """The other outputs of the tour show too: the phone of the bare message, the sandbox id."""
     open_voila(page, app)
+    expect(page.locator(PROBLEM_OUTPUTS)).to_have_count(0)
     phones = page.frame_locator(".jp-OutputArea-output iframe")
     expect(phones.first.locator(".menu-button")).to_have_text(
         re.compile("Select Topic"), timeout=UI
