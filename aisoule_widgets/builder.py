@@ -470,10 +470,11 @@ class _Look:
 
     def __init__(self) -> None:
         self.plain = widgets.Layout()
-        self.title = widgets.Layout(width="200px")
-        self.id = widgets.Layout(width="200px")
+        # A row's title, id, their counters and three icons fit the editor's column.
+        self.title = widgets.Layout(width="165px")
+        self.id = widgets.Layout(width="150px")
         self.wide = widgets.Layout(width="440px")
-        self.icon = widgets.Layout(width="34px")
+        self.icon = widgets.Layout(width="32px")
         self.centred = widgets.Layout(align_items="center")
         self.indented = widgets.Layout(margin="0 0 0 24px")
         self.framed = widgets.Layout(border="1px solid #ddd", padding="4px", margin="4px 0")
