@@ -18,8 +18,8 @@ from tests.browser.jupyter_apps import UI_TIMEOUT_MS, jupyter_lab, open_voila, r
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ROOT / "docs" / "images"
 QUICKSTART = ROOT / "notebooks" / "quickstart.ipynb"
-LAB_VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
-VOILA_VIEWPORT: ViewportSize = {"width": 1100, "height": 860}
+LAB_VIEWPORT: ViewportSize = {"width": 1600, "height": 960}
+VOILA_VIEWPORT: ViewportSize = {"width": 1200, "height": 880}
 
 
 def builder_jupyterlab(browser: Browser) -> Path:
