@@ -46,6 +46,9 @@ PROBLEM_OUTPUTS = (
     ' [data-mime-type="application/vnd.jupyter.error"]'
 )
 
+# Straight to loopback, whatever proxy the environment names.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
 # JupyterLab user settings: no news or update toasts over the notebook.
 _LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
@@ -71,7 +74,7 @@ class Server:
             method=method,
             headers={"Authorization": f"token {self.token}"},
         )
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with _DIRECT.open(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
 
@@ -188,7 +191,7 @@ def _wait_until_ready(server: Server, process: subprocess.Popen[bytes], path: st
             f"{server.url}{path}", headers={"Authorization": f"token {server.token}"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=10):
+            with _DIRECT.open(request, timeout=10):
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.25)
