@@ -26,7 +26,9 @@ from tests.browser.jupyter_apps import (
 QUICKSTART = Path(__file__).resolve().parents[2] / "notebooks" / "quickstart.ipynb"
 UI = UI_TIMEOUT_MS  # every edit is a round trip to the kernel, which a busy machine slows
 
-pytestmark = [pytest.mark.browser, pytest.mark.network]
+# A first server start, a kernel and a whole notebook run on a busy 2-core machine can
+# take minutes; still bounded (the harness's own waits are shorter).
+pytestmark = [pytest.mark.browser, pytest.mark.network, pytest.mark.timeout(480)]
 
 
 @pytest.fixture(scope="module")
