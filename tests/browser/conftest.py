@@ -8,7 +8,9 @@ from playwright.sync_api import Browser, Page
 from tests.browser.chromium import chromium
 
 
-@pytest.fixture(scope="session")
+# One Chromium per test module, not per session: Playwright's sync API keeps an event loop
+# running while it is open, and the asyncio tests collected after these would find it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with chromium() as launched:
         yield launched
