@@ -953,6 +953,10 @@ class MessageBuilder(traitlets.HasTraits):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
         bundle: dict[str, Any] | None = self._root._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            # Where widgets cannot render (a stored notebook, a terminal), say what this is
+            # rather than the root widget's tree of HBox(children=(VBox(...
+            bundle["text/plain"] = repr(self)
         return bundle
 
     def __repr__(self) -> str:

@@ -95,6 +95,7 @@ def test_the_builder_displays_as_one_widget_and_keeps_its_controls_private() -> 
 
     assert bundle is not None
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == builder._root.model_id
+    assert bundle["text/plain"] == "<MessageBuilder buttons, 2 problem(s)>"
     public = {name for name in dir(builder) if not name.startswith("_")}
     assert not any(isinstance(getattr(builder, name), widgets.Widget) for name in public)
 
