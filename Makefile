@@ -9,8 +9,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the browser tests and screenshots need.
-# fonts-noto-core draws the scripts of the test data (Arabic, Devanagari, ...).
-APT_PACKAGES := chromium fonts-noto-color-emoji fonts-dejavu-core fonts-noto-core
+# fonts-noto-core draws the scripts of the test data (Arabic, Devanagari, ...); curl runs
+# the Export panel's curl snippet.
+APT_PACKAGES := chromium fonts-noto-color-emoji fonts-dejavu-core fonts-noto-core curl
 PORT ?= 8888
 
 .PHONY: demo test bench lint format screenshots goldens schema system-deps venv clean

@@ -88,16 +88,13 @@ CSS classes, for browser tests (each is on every control of its kind):
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import html
 import json
 import os
-import pprint
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ipywidgets as widgets
@@ -106,7 +103,10 @@ from ipywidgets.widgets.widget_button import ButtonStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from pydantic import ValidationError
 
-from .models import LIMITS, MEDIA_KINDS, Message, id_from_title, lint
+from .client import API_KEY_ENV
+from .draft import ChoiceDraft, Draft, SectionDraft, check_index, fresh_title, move_item
+from .exports import SNIPPETS, copy_button, download_link, snippet_for
+from .models import LIMITS, MEDIA_KINDS, Message, lint
 from .preview import THEMES, embed_preview
 
 if TYPE_CHECKING:
@@ -116,13 +116,11 @@ if TYPE_CHECKING:
 __all__ = ["FieldError", "MessageBuilder"]
 
 DEFAULT_THEME = "light"
-API_KEY_ENV = "AISOULE_API_KEY"
 LABEL_WIDTH = "90px"  # the labels of the top fields line up
 SUMMARY_LINES = 6  # problems listed in the summary before "and N more"
 ADD_ROW_TIP = f"Add a row ({LIMITS.rows} at most across all sections)"
 KINDS = ("button", "list")
 HEADER_CHOICES = ("none", "text", *MEDIA_KINDS)
-SNIPPETS = (("curl", "curl"), ("Python (aisoule_widgets)", "python"), ("httpx", "httpx"))
 
 _ERROR_COLOUR = "#c62828"
 _WARNING_COLOUR = "#a66300"
@@ -134,184 +132,6 @@ class FieldError(NamedTuple):
 
     path: str
     message: str
-
-
-# --- the draft: what was typed, in both modes ----------------------------------------------
-
-
-@dataclass
-class _Choice:
-    """A reply button or a list row. The id follows the title until someone types one."""
-
-    title: str
-    id: str = ""
-    description: str = ""  # rows only
-    id_typed: bool = False
-
-
-@dataclass
-class _SectionDraft:
-    title: str
-    rows: list[_Choice]
-
-
-@dataclass
-class _Draft:
-    kind: str = "button"
-    to: str = ""
-    header_kind: str = "none"
-    header_text: str = ""
-    media_source: str = "link"
-    media: dict[str, str] = field(default_factory=lambda: {"link": "", "id": ""})
-    filename: str = ""
-    body: str = ""
-    footer: str = ""
-    buttons: list[_Choice] = field(
-        default_factory=lambda: [_Choice("Yes", "yes"), _Choice("No", "no")]
-    )
-    menu_button: str = "Options"
-    sections: list[_SectionDraft] = field(
-        default_factory=lambda: [_SectionDraft("Options", [_Choice("Option 1", "option_1")])]
-    )
-    # messaging_product / recipient_type of an imported message, kept for the round trip.
-    envelope: dict[str, str] = field(default_factory=dict)
-
-    def rows(self) -> Iterator[_Choice]:
-        for section in self.sections:
-            yield from section.rows
-
-    def row_count(self) -> int:
-        return sum(len(section.rows) for section in self.sections)
-
-    def fill_ids(self) -> None:
-        """Ids nobody typed follow their titles, suffixed when two would collide."""
-        _fill_ids(self.buttons)
-        _fill_ids(list(self.rows()))
-
-    def payload(self) -> dict[str, Any]:
-        """The draft as the payload dict the API takes (it may not validate)."""
-        out: dict[str, Any] = dict(self.envelope)
-        if self.to.strip():
-            out["to"] = self.to
-        out["type"] = "interactive"
-        interactive: dict[str, Any] = {"type": self.kind}
-        if self.header_kind == "text":
-            interactive["header"] = {"type": "text", "text": self.header_text}
-        elif self.header_kind in MEDIA_KINDS:
-            media = {self.media_source: self.media[self.media_source]}
-            if self.header_kind == "document" and self.filename:
-                media["filename"] = self.filename
-            interactive["header"] = {"type": self.header_kind, self.header_kind: media}
-        interactive["body"] = {"text": self.body}
-        if self.footer:
-            interactive["footer"] = {"text": self.footer}
-        if self.kind == "button":
-            interactive["action"] = {
-                "buttons": [
-                    {"type": "reply", "reply": {"id": b.id, "title": b.title}} for b in self.buttons
-                ]
-            }
-        else:
-            interactive["action"] = {
-                "button": self.menu_button,
-                "sections": [_section_payload(section) for section in self.sections],
-            }
-        out["interactive"] = interactive
-        return out
-
-    def load(self, message: Message) -> None:
-        """Take a valid message: its kind's content and the shared fields are replaced."""
-        payload = message.to_payload()
-        interactive = payload["interactive"]
-        self.envelope = {
-            key: payload[key] for key in ("messaging_product", "recipient_type") if key in payload
-        }
-        self.kind = interactive["type"]
-        self.to = payload["to"]
-        header = interactive.get("header")
-        self.header_kind = "none" if header is None else header["type"]
-        if header is not None and header["type"] == "text":
-            self.header_text = header["text"]
-        elif header is not None:
-            media = header[header["type"]]
-            self.media_source = "link" if "link" in media else "id"
-            self.media[self.media_source] = media[self.media_source]
-            self.filename = media.get("filename", "")
-        self.body = interactive["body"]["text"]
-        self.footer = interactive.get("footer", {}).get("text", "")
-        action = interactive["action"]
-        if self.kind == "button":
-            self.buttons = [
-                _Choice(b["reply"]["title"], b["reply"]["id"], id_typed=True)
-                for b in action["buttons"]
-            ]
-        else:
-            self.menu_button = action["button"]
-            self.sections = [
-                _SectionDraft(
-                    s.get("title", ""),
-                    [
-                        _Choice(r["title"], r["id"], r.get("description", ""), id_typed=True)
-                        for r in s["rows"]
-                    ],
-                )
-                for s in action["sections"]
-            ]
-
-
-def _section_payload(section: _SectionDraft) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if section.title:
-        out["title"] = section.title
-    rows = []
-    for row in section.rows:
-        item = {"id": row.id, "title": row.title}
-        if row.description:
-            item["description"] = row.description
-        rows.append(item)
-    out["rows"] = rows
-    return out
-
-
-def _fill_ids(choices: list[_Choice]) -> None:
-    taken = {choice.id for choice in choices if choice.id_typed}
-    for choice in choices:
-        if choice.id_typed:
-            continue
-        base = id_from_title(choice.title) if choice.title.strip() else ""
-        candidate, number = base, 1
-        while base and candidate in taken:
-            number += 1
-            candidate = f"{base}_{number}"
-        taken.add(candidate)
-        choice.id = candidate
-
-
-def _fresh_title(stem: str, existing: Iterator[str]) -> str:
-    used = set(existing)
-    number = 1
-    while f"{stem} {number}" in used:
-        number += 1
-    return f"{stem} {number}"
-
-
-def _move(items: list[Any], index: int, offset: int, what: str) -> None:
-    _check_index(items, index, what)
-    target = index + offset
-    if not 0 <= target < len(items):
-        where = "first" if target < 0 else "last"
-        raise ValueError(
-            f"{what} {index + 1} cannot move {offset:+d}: {what} {index + 1} of {len(items)} "
-            f"would pass the {where} place"
-        )
-    items.insert(target, items.pop(index))
-
-
-def _check_index(items: list[Any], index: int, what: str) -> None:
-    if not 0 <= index < len(items):
-        raise IndexError(
-            f"there is no {what} {index} (indexes start at 0; there are {len(items)} {what}s)"
-        )
 
 
 # --- where a problem is shown -----------------------------------------------------------------
@@ -383,80 +203,6 @@ def _problem_html(errors: list[str], warnings: list[str]) -> str:
 def _counter_html(length: int, limit: int) -> str:
     style = f"color:{_ERROR_COLOUR};font-weight:bold" if length > limit else "color:#666"
     return f'<span style="{style};font-size:12px">{length}/{limit}</span>'
-
-
-# --- snippets -----------------------------------------------------------------------------
-
-
-def _messages_url() -> str:
-    from .client import DEFAULT_BASE_URL, MESSAGES_PATH
-
-    return DEFAULT_BASE_URL + MESSAGES_PATH
-
-
-def _curl_snippet(json_text: str) -> str:
-    # A quoted heredoc passes the JSON through untouched: no shell quoting to get wrong.
-    return (
-        f"curl -sS -X POST {_messages_url()} \\\n"
-        f'  -H "Authorization: Bearer ${API_KEY_ENV}" \\\n'
-        '  -H "Content-Type: application/json" \\\n'
-        "  --data-binary @- <<'JSON'\n"
-        f"{json_text}\nJSON\n"
-    )
-
-
-def _python_snippet(payload: dict[str, Any]) -> str:
-    literal = pprint.pformat(payload, sort_dicts=False, width=88)
-    return (
-        "from aisoule_widgets import Client, Message\n\n"
-        f"payload = {literal}\n\n"
-        f"client = Client()  # reads the key from {API_KEY_ENV}\n"
-        "result = client.send(Message.model_validate(payload))\n"
-        "print(result.message_id, result.status)\n"
-    )
-
-
-def _httpx_snippet(payload: dict[str, Any]) -> str:
-    literal = pprint.pformat(payload, sort_dicts=False, width=88)
-    return (
-        "import os\n\nimport httpx\n\n"
-        f"payload = {literal}\n\n"
-        "response = httpx.post(\n"
-        f'    "{_messages_url()}",\n'
-        "    json=payload,\n"
-        f'    headers={{"Authorization": f"Bearer {{os.environ[\'{API_KEY_ENV}\']}}"}},\n'
-        "    timeout=30,\n"
-        ")\n"
-        "response.raise_for_status()\n"
-        "print(response.json())\n"
-    )
-
-
-def _snippet(kind: str, message: Message) -> str:
-    if kind == "curl":
-        return _curl_snippet(message.to_json())
-    if kind == "python":
-        return _python_snippet(message.to_payload())
-    return _httpx_snippet(message.to_payload())
-
-
-def _copy_button(label: str, text: str) -> str:
-    # The text sits in a data attribute (escaped), so no user text ever becomes script.
-    return (
-        f'<button type="button" data-text="{html.escape(text, quote=True)}" '
-        'onclick="navigator.clipboard.writeText(this.dataset.text).then('
-        "() => { this.textContent = 'Copied'; }, "
-        "() => { this.textContent = 'Copy blocked: select the text instead'; })\">"
-        f"{_words(label)}</button>"
-    )
-
-
-def _download_link(json_text: str) -> str:
-    data = base64.b64encode(json_text.encode("utf-8")).decode("ascii")
-    return (
-        f'<a download="message.json" href="data:application/json;base64,{data}">'
-        "Download message.json</a>"
-    )
 
 
 # --- the controls ---------------------------------------------------------------------------
@@ -573,7 +319,9 @@ def _box(kind: Any, children: list[Any], layout: Any, css: str = "") -> Any:
 class _ChoiceEditor:
     """The editor of button or row number `index` (editors are positional views)."""
 
-    def __init__(self, kind: str, index: int, look: _Look, choice: _Choice, *, last: bool) -> None:
+    def __init__(
+        self, kind: str, index: int, look: _Look, choice: ChoiceDraft, *, last: bool
+    ) -> None:
         self.index = index
         noun = "button" if kind == "button" else "row"
         title_limit = LIMITS.button_title if kind == "button" else LIMITS.row_title
@@ -721,7 +469,7 @@ class MessageBuilder(traitlets.HasTraits):
         if theme not in THEMES:
             raise ValueError(f"theme {theme!r} is not one of {', '.join(map(repr, THEMES))}")
         self._theme = theme
-        self._draft = _Draft()
+        self._draft = Draft()
         if message is not None:
             self._draft.load(_validate(message))
         self._syncing = False
@@ -818,23 +566,23 @@ class MessageBuilder(traitlets.HasTraits):
         """Add a reply button; its id follows the title unless given. At most 3."""
         self._refuse_if(self._button_refusal())
         buttons = self._draft.buttons
-        name = title if title is not None else _fresh_title("Button", (b.title for b in buttons))
-        choice = _Choice(name, id or "", id_typed=id is not None)
+        name = title if title is not None else fresh_title("Button", (b.title for b in buttons))
+        choice = ChoiceDraft(name, id or "", id_typed=id is not None)
         self._edit(lambda: buttons.append(choice))
 
     def edit_button(self, index: int, *, title: str | None = None, id: str | None = None) -> None:
         """Change button ``index`` (from 0); a typed id stops following the title."""
-        _check_index(self._draft.buttons, index, "button")
+        check_index(self._draft.buttons, index, "button")
         self._edit(lambda: _edit_choice(self._draft.buttons[index], title=title, id=id))
 
     def remove_button(self, index: int) -> None:
         """Remove button ``index``; the last one may go too (the error says to add one)."""
-        _check_index(self._draft.buttons, index, "button")
+        check_index(self._draft.buttons, index, "button")
         self._edit(lambda: self._draft.buttons.pop(index))
 
     def move_button(self, index: int, offset: int) -> None:
         """Move button ``index`` by ``offset`` places (-1 is up)."""
-        self._edit(lambda: _move(self._draft.buttons, index, offset, "button"))
+        self._edit(lambda: move_item(self._draft.buttons, index, offset, "button"))
 
     def add_section(self, title: str | None = None) -> None:
         """Add a section with one row (a section cannot be empty)."""
@@ -843,24 +591,24 @@ class MessageBuilder(traitlets.HasTraits):
         name = (
             title
             if title is not None
-            else _fresh_title("Section", (s.title for s in draft.sections))
+            else fresh_title("Section", (s.title for s in draft.sections))
         )
-        row = _Choice(_fresh_title("Option", (r.title for r in draft.rows())))
-        self._edit(lambda: draft.sections.append(_SectionDraft(name, [row])))
+        row = ChoiceDraft(fresh_title("Option", (r.title for r in draft.rows())))
+        self._edit(lambda: draft.sections.append(SectionDraft(name, [row])))
 
     def edit_section(self, index: int, *, title: str) -> None:
         """Retitle section ``index`` (``""`` leaves it untitled)."""
-        _check_index(self._draft.sections, index, "section")
+        check_index(self._draft.sections, index, "section")
         self._edit(lambda: setattr(self._draft.sections[index], "title", title))
 
     def remove_section(self, index: int) -> None:
         """Remove section ``index`` with its rows."""
-        _check_index(self._draft.sections, index, "section")
+        check_index(self._draft.sections, index, "section")
         self._edit(lambda: self._draft.sections.pop(index))
 
     def move_section(self, index: int, offset: int) -> None:
         """Move section ``index`` by ``offset`` places (-1 is up), rows and all."""
-        self._edit(lambda: _move(self._draft.sections, index, offset, "section"))
+        self._edit(lambda: move_item(self._draft.sections, index, offset, "section"))
 
     def add_row(
         self,
@@ -875,13 +623,13 @@ class MessageBuilder(traitlets.HasTraits):
         if not draft.sections:
             raise ValueError("the list has no section; add one with add_section() first")
         position = section + len(draft.sections) if section < 0 else section
-        _check_index(draft.sections, position, "section")
+        check_index(draft.sections, position, "section")
         target = draft.sections[position]
         self._refuse_if(self._row_refusal())
         name = (
-            title if title is not None else _fresh_title("Option", (r.title for r in draft.rows()))
+            title if title is not None else fresh_title("Option", (r.title for r in draft.rows()))
         )
-        row = _Choice(name, id or "", description, id_typed=id is not None)
+        row = ChoiceDraft(name, id or "", description, id_typed=id is not None)
         self._edit(lambda: target.rows.append(row))
 
     def edit_row(
@@ -894,23 +642,23 @@ class MessageBuilder(traitlets.HasTraits):
         description: str | None = None,
     ) -> None:
         """Change row ``index`` of section ``section``; a typed id stops following the title."""
-        _check_index(self._draft.sections, section, "section")
+        check_index(self._draft.sections, section, "section")
         rows = self._draft.sections[section].rows
-        _check_index(rows, index, "row")
+        check_index(rows, index, "row")
         self._edit(lambda: _edit_choice(rows[index], title=title, id=id, description=description))
 
     def remove_row(self, section: int, index: int) -> None:
         """Remove row ``index`` of section ``section``."""
-        _check_index(self._draft.sections, section, "section")
+        check_index(self._draft.sections, section, "section")
         rows = self._draft.sections[section].rows
-        _check_index(rows, index, "row")
+        check_index(rows, index, "row")
         self._edit(lambda: rows.pop(index))
 
     def move_row(self, section: int, index: int, offset: int) -> None:
         """Move a row by ``offset`` places within its section (-1 is up)."""
-        _check_index(self._draft.sections, section, "section")
+        check_index(self._draft.sections, section, "section")
         rows = self._draft.sections[section].rows
-        self._edit(lambda: _move(rows, index, offset, "row"))
+        self._edit(lambda: move_item(rows, index, offset, "row"))
 
     def send(self) -> Future[SendResult]:
         """Send the message in the background (as the Send button does); returns a Future.
@@ -1382,7 +1130,7 @@ class MessageBuilder(traitlets.HasTraits):
         rows = draft.sections[section].rows
         editor = _ChoiceEditor("row", index, self._look, rows[index], last=index == len(rows) - 1)
 
-        def row() -> _Choice:
+        def row() -> ChoiceDraft:
             return draft.sections[section].rows[index]
 
         assert editor.description is not None
@@ -1514,7 +1262,7 @@ class MessageBuilder(traitlets.HasTraits):
             _set(self._snippet, "disabled", True)
             return
         text = message.to_json()
-        snippet = _snippet(self._snippet_kind.value, message)
+        snippet = snippet_for(self._snippet_kind.value, message)
         _set(
             self._export_status,
             "value",
@@ -1526,9 +1274,9 @@ class MessageBuilder(traitlets.HasTraits):
         _set(
             self._copy,
             "value",
-            _copy_button("Copy JSON", text) + " " + _copy_button("Copy snippet", snippet),
+            copy_button("Copy JSON", text) + " " + copy_button("Copy snippet", snippet),
         )
-        _set(self._download, "value", _download_link(text))
+        _set(self._download, "value", download_link(text))
         _set(self._snippet, "disabled", False)
         _set(self._snippet, "value", snippet)
 
@@ -1673,7 +1421,7 @@ def _summary_html(loose: list[str], listed: list[str], warnings: tuple[Any, ...]
 
 
 def _edit_choice(
-    choice: _Choice,
+    choice: ChoiceDraft,
     *,
     title: str | None = None,
     id: str | None = None,

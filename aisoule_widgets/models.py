@@ -59,6 +59,7 @@ __all__ = [
     "VideoHeader",
     "id_from_title",
     "lint",
+    "unique_id",
 ]
 
 
@@ -502,13 +503,18 @@ def _fill_ids(specs: Sequence[dict[str, Any]], *, taken: set[str]) -> None:
     for spec in specs:
         if spec.get("id") is None:
             title = spec.get("title")
-            base = id_from_title(title) if isinstance(title, str) else "option"
-            candidate, number = base, 1
-            while candidate in taken:
-                number += 1
-                candidate = f"{base}_{number}"
-            taken.add(candidate)
-            spec["id"] = candidate
+            spec["id"] = unique_id(title if isinstance(title, str) else "", taken)
+            taken.add(spec["id"])
+
+
+def unique_id(title: str, taken: set[str]) -> str:
+    """The id for a title that none of ``taken`` has: 'yes', else 'yes_2', 'yes_3', ..."""
+    base = id_from_title(title)
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}_{number}"
+    return candidate
 
 
 class Section(_Model):

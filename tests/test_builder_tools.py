@@ -113,7 +113,7 @@ def test_snippets_are_ready_to_run_with_the_key_as_a_placeholder(
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "payload"
         )
         assert ast.literal_eval(literal) == payload
-    assert "client = Client()  # reads the key from AISOULE_API_KEY" in texts["python"]
+    assert "with Client() as client:  # reads the key from AISOULE_API_KEY" in texts["python"]
     assert "os.environ['AISOULE_API_KEY']" in texts["httpx"]
 
 
