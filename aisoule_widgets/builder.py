@@ -1062,7 +1062,10 @@ class MessageBuilder(traitlets.HasTraits):
                 self._sync_values()
             else:
                 alone.show(alone.control.value)
-            self._show_problems(errors, warnings)
+            # Most keystrokes leave the problems as they were; then, with the same lines on
+            # screen (only one field changed), there is nothing to redraw.
+            if alone is None or (errors, warnings) != (self.errors, self.warnings):
+                self._show_problems(errors, warnings)
             _set(self._preview, "value", embed_preview(payload, theme=self._theme))
         self.set_trait("errors", errors)
         self.set_trait("warnings", warnings)

@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .filters import FILTERS
-from .webhooks import ASSUMED_SHAPE, choices, reply_event
+from .webhooks import ASSUMED_SHAPE, choice_event, choices
 
 if TYPE_CHECKING:
     from .models import Message
@@ -154,15 +154,10 @@ def _file_name(link: str | None) -> str | None:
     return name or None
 
 
-def _events(payload: Mapping[str, Any], now: datetime) -> list[dict[str, Any] | None]:
+def _events(payload: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
+    # Each choice's own event, by position: right even where a draft repeats an id.
     timestamp = int(now.timestamp())
-    events: list[dict[str, Any] | None] = []
-    for choice in choices(payload):
-        try:
-            events.append(reply_event(payload, choice["id"], timestamp=timestamp))
-        except ValueError:  # cannot happen for an id choices() gave; a draft never raises
-            events.append(None)
-    return events
+    return [choice_event(payload, choice, timestamp=timestamp) for choice in choices(payload)]
 
 
 def phone_view(payload: Mapping[str, Any], *, now: datetime = PREVIEW_TIME) -> Phone:

@@ -24,6 +24,7 @@ __all__ = [
     "ASSUMED_SHAPE",
     "BUSINESS_NUMBER",
     "SIGNATURE_HEADER",
+    "choice_event",
     "choices",
     "reply_event",
     "sign",
@@ -90,7 +91,35 @@ def reply_event(
     if choice is None:
         known = ", ".join(repr(c["id"]) for c in choices(payload)) or "none"
         raise ValueError(f"the message has no button or row with id {choice_id!r}; ids: {known}")
-    kind = "button_reply" if payload["interactive"].get("type") == "button" else "list_reply"
+    return choice_event(
+        payload,
+        choice,
+        message_id=message_id,
+        reply_id=reply_id,
+        timestamp=timestamp,
+        business_number=business_number,
+    )
+
+
+def choice_event(
+    payload: Mapping[str, Any],
+    choice: Mapping[str, str],
+    *,
+    message_id: str = PREVIEW_MESSAGE_ID,
+    reply_id: str | None = None,
+    timestamp: int | None = None,
+    business_number: str = BUSINESS_NUMBER,
+) -> dict[str, Any]:
+    """The event for a tap on ``choice``, one of `choices(payload)`; see `reply_event`.
+
+    The preview calls this for every choice of a draft, where two may share an id.
+    """
+    interactive = payload.get("interactive")
+    kind = (
+        "button_reply"
+        if isinstance(interactive, Mapping) and interactive.get("type") == "button"
+        else "list_reply"
+    )
     customer = str(payload.get("to", ""))
     return {
         "event": "message.received",
@@ -102,7 +131,7 @@ def reply_event(
             "recipient": business_number,
             "type": "interactive",
             "body": choice["title"],
-            "interactive": {"type": kind, kind: choice},
+            "interactive": {"type": kind, kind: dict(choice)},
             "context": {"id": message_id},
         },
     }

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from aisoule_widgets.models import Message
-from aisoule_widgets.preview import embed_preview, render_preview, save_preview
+from aisoule_widgets.preview import embed_preview, phone_view, render_preview, save_preview
 from aisoule_widgets.webhooks import ASSUMED_SHAPE
 from tests.conftest import PAYLOAD_FILES, load_payload
 
@@ -333,3 +333,13 @@ def test_a_draft_without_a_type_is_shown_by_its_action() -> None:
     }
 
     assert len(_Document(render_preview(draft)).having("menu-button")) == 1
+
+
+def test_each_choice_of_a_draft_shows_its_own_event_even_when_ids_repeat() -> None:
+    draft = load_payload("aisoule_buttons")
+    draft["interactive"]["action"]["buttons"][1]["reply"]["id"] = "btn_growth"
+
+    view = phone_view(draft)
+
+    bodies = [choice.event["data"]["body"] for choice in view.choices if choice.event]
+    assert bodies == ["Growth Plan", "Scale Plan"]
