@@ -1,5 +1,10 @@
 """Golden HTML: the preview of every payload in tests/data, byte for byte.
 
+The static stylesheet (templates/phone.css) stands in the snapshots as one marker line:
+it is the package's own source, the same in every document, so a style change shows up
+in that file's diff (and the screenshots) rather than in ten snapshots. Everything the
+payload decides, the per-choice state rules included, is compared in full.
+
 After an intended change to the preview, refresh the snapshots with ``make goldens``
 (``pytest tests/test_preview_golden.py --update-goldens``) and review the git diff.
 """
@@ -7,6 +12,7 @@ After an intended change to the preview, refresh the snapshots with ``make golde
 from __future__ import annotations
 
 import difflib
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -20,13 +26,23 @@ DARK = ("meta_list_two_sections",)
 CASES = [(path.stem, "light") for path in PAYLOAD_FILES] + [(name, "dark") for name in DARK]
 
 
+STYLESHEET = files("aisoule_widgets").joinpath("templates", "phone.css").read_text("utf-8")
+STYLESHEET_MARKER = "/* templates/phone.css, as shipped */"
+
+
+def _snapshot(name: str, theme: str) -> str:
+    html = render_preview(load_payload(name), theme=theme)
+    assert html.count(STYLESHEET) == 1, "the preview no longer includes phone.css as shipped"
+    return html.replace(STYLESHEET, STYLESHEET_MARKER)
+
+
 def _golden(name: str, theme: str) -> Path:
     return GOLDEN / (f"{name}.html" if theme == "light" else f"{name}.{theme}.html")
 
 
 @pytest.mark.parametrize(("name", "theme"), CASES, ids=[f"{n}-{t}" for n, t in CASES])
 def test_preview_matches_golden(name: str, theme: str, request: pytest.FixtureRequest) -> None:
-    html = render_preview(load_payload(name), theme=theme)
+    html = _snapshot(name, theme)
     golden = _golden(name, theme)
     if request.config.getoption("--update-goldens"):
         GOLDEN.mkdir(exist_ok=True)
