@@ -107,7 +107,7 @@ from .client import API_KEY_ENV
 from .draft import ChoiceDraft, Draft, SectionDraft, check_index, fresh_title, move_item
 from .exports import SNIPPETS, copy_button, download_link, snippet_for
 from .models import LIMITS, MEDIA_KINDS, Message, lint
-from .preview import THEMES, embed_preview
+from .preview import check_theme, embed_preview
 
 if TYPE_CHECKING:
     from .client import Client, SendResult
@@ -466,8 +466,7 @@ class MessageBuilder(traitlets.HasTraits):
         theme: str = DEFAULT_THEME,
     ) -> None:
         super().__init__()
-        if theme not in THEMES:
-            raise ValueError(f"theme {theme!r} is not one of {', '.join(map(repr, THEMES))}")
+        check_theme(theme)  # before any widget exists: a bad theme leaves nothing behind
         self._theme = theme
         self._draft = Draft()
         if message is not None:

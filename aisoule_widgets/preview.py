@@ -23,12 +23,19 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .filters import FILTERS
-from .webhooks import ASSUMED_SHAPE, choice_event, choices
+from .webhooks import ASSUMED_SHAPE, choice_event, choices, draft_items
 
 if TYPE_CHECKING:
     from .models import Message
 
-__all__ = ["PREVIEW_TIME", "THEMES", "embed_preview", "render_preview", "save_preview"]
+__all__ = [
+    "PREVIEW_TIME",
+    "THEMES",
+    "check_theme",
+    "embed_preview",
+    "render_preview",
+    "save_preview",
+]
 
 THEMES = ("light", "dark")
 DEFAULT_THEME = "light"
@@ -104,13 +111,6 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _items(value: Any) -> list[Mapping[str, Any]]:
-    # The same rule as webhooks.choices(), so the n-th choice here is its n-th choice.
-    if isinstance(value, list | tuple):
-        return [item for item in value if isinstance(item, Mapping)]
-    return []
-
-
 def _kind(interactive: Mapping[str, Any]) -> str:
     kind = interactive.get("type")
     if kind in ("button", "list"):
@@ -177,14 +177,15 @@ def phone_view(payload: Mapping[str, Any], *, now: datetime = PREVIEW_TIME) -> P
     buttons: list[Choice] = []
     sections: list[ListSection] = []
     if kind == "button":
-        for button in _items(action.get("buttons")):
+        for button in draft_items(action.get("buttons")):
             reply = button.get("reply")
             if isinstance(reply, Mapping):
                 buttons.append(choice(reply.get("title")))
     else:
-        for section in _items(action.get("sections")):
+        for section in draft_items(action.get("sections")):
             rows = [
-                choice(r.get("title"), r.get("description")) for r in _items(section.get("rows"))
+                choice(r.get("title"), r.get("description"))
+                for r in draft_items(section.get("rows"))
             ]
             sections.append(ListSection(_text(section.get("title")), rows))
     return Phone(
@@ -240,7 +241,8 @@ def _payload(message: Message | Mapping[str, Any]) -> Mapping[str, Any]:
     return payload
 
 
-def _check_theme(theme: str) -> None:
+def check_theme(theme: str) -> None:
+    """Raise ValueError naming the themes when ``theme`` is not one of them."""
     if theme not in THEMES:
         raise ValueError(f"theme {theme!r} is not one of {', '.join(map(repr, THEMES))}; pick one")
 
@@ -252,7 +254,7 @@ def render_preview(
     now: datetime = PREVIEW_TIME,
 ) -> str:
     """The message on a phone, as one self-contained HTML document (no script, no network)."""
-    _check_theme(theme)
+    check_theme(theme)
     payload = _payload(message)
     return _template().render(
         phone=phone_view(payload, now=now),

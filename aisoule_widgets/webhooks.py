@@ -26,6 +26,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "choice_event",
     "choices",
+    "draft_items",
     "reply_event",
     "sign",
     "verify_signature",
@@ -54,20 +55,24 @@ def choices(payload: Mapping[str, Any]) -> Iterator[dict[str, str]]:
     if not isinstance(action, Mapping):
         return
     if interactive.get("type") == "button":
-        for button in _items(action.get("buttons")):
+        for button in draft_items(action.get("buttons")):
             reply = button.get("reply")
             if isinstance(reply, Mapping):
                 yield {"id": str(reply.get("id", "")), "title": str(reply.get("title", ""))}
         return
-    for section in _items(action.get("sections")):
-        for row in _items(section.get("rows")):
+    for section in draft_items(action.get("sections")):
+        for row in draft_items(section.get("rows")):
             choice = {"id": str(row.get("id", "")), "title": str(row.get("title", ""))}
             if row.get("description"):
                 choice["description"] = str(row["description"])
             yield choice
 
 
-def _items(value: Any) -> Iterator[Mapping[str, Any]]:
+def draft_items(value: Any) -> Iterator[Mapping[str, Any]]:
+    """The objects of a draft's list (buttons, sections, rows); anything else is skipped.
+
+    The preview walks a draft with this too, so its n-th choice is `choices()`'s n-th.
+    """
     if isinstance(value, list | tuple):
         yield from (item for item in value if isinstance(item, Mapping))
 
